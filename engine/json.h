@@ -1,0 +1,28 @@
+// The engine's one JSON type. Ordered, because GrowthBook's equality of
+// objects is JSON.stringify equality, which depends on key order.
+// Built with JSON_NOEXCEPTION everywhere (see CMakeLists.txt): never call
+// at(), get<T>() on a value of the wrong type, or parse() with exceptions on.
+#pragma once
+#include <nlohmann/json.hpp>
+
+namespace omo {
+using Json = nlohmann::ordered_json;
+
+// Typed look-ups that never abort: nullptr / fallback when absent or mistyped.
+inline const Json* member(const Json& obj, const char* key) {
+  if (!obj.is_object()) return nullptr;
+  auto it = obj.find(key);
+  return it == obj.end() ? nullptr : &*it;
+}
+inline const Json* member(const Json& obj, const std::string& key) {
+  return member(obj, key.c_str());
+}
+inline std::string stringOr(const Json& obj, const char* key, std::string fallback) {
+  const Json* v = member(obj, key);
+  return v && v->is_string() ? v->get_ref<const std::string&>() : fallback;
+}
+inline double numberOr(const Json& obj, const char* key, double fallback) {
+  const Json* v = member(obj, key);
+  return v && v->is_number() ? v->get<double>() : fallback;
+}
+}  // namespace omo
