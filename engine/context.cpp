@@ -1,0 +1,172 @@
+#include "context.h"
+
+#include <cstdio>
+
+namespace omo {
+namespace {
+
+// Howard Hinnant's days_from_civil / civil_from_days.
+int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+void civilFromDays(int64_t z, int* y, int* m, int* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t yy = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  *y = static_cast<int>(yy + (*m <= 2));
+}
+int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// ISO 8601 week-numbering year and week of a day number.
+void isoWeekOf(int64_t dayNumber, int* isoYear, int* week) {
+  int wd = static_cast<int>(((dayNumber % 7) + 7 + 4) % 7);  // 1970-01-01 was a Thursday
+  int isoWd = wd == 0 ? 7 : wd;                               // Monday=1..Sunday=7
+  int64_t thursday = dayNumber - isoWd + 4;
+  int y, m, d;
+  civilFromDays(thursday, &y, &m, &d);
+  *isoYear = y;
+  *week = static_cast<int>((thursday - daysFromCivil(y, 1, 1)) / 7 + 1);
+}
+
+bool readString(const Json& j, const char* key, std::string* out, std::string* error, size_t maxLen) {
+  const Json* v = member(j, key);
+  if (!v) return true;
+  if (!v->is_string()) {
+    *error = std::string("context.") + key + " must be a string";
+    return false;
+  }
+  if (v->get_ref<const std::string&>().size() > maxLen) {
+    *error = std::string("context.") + key + " is too long";
+    return false;
+  }
+  *out = v->get<std::string>();
+  return true;
+}
+
+}  // namespace
+
+bool Context::fromJson(const Json& j, Context* out, std::string* error) {
+  if (!j.is_object()) {
+    *error = "context must be an object";
+    return false;
+  }
+  static const char* known[] = {"tzOffsetMinutes", "device", "language", "path", "referrer", "region", "timeZone", "now"};
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool ok = false;
+    for (const char* k : known) ok = ok || it.key() == k;
+    if (!ok) {
+      *error = "context." + it.key() + " is not a known context field";
+      return false;
+    }
+  }
+  Context c;
+  if (const Json* tz = member(j, "tzOffsetMinutes")) {
+    if (!tz->is_number() || tz->get<double>() < -840 || tz->get<double>() > 840) {
+      *error = "context.tzOffsetMinutes must be a number of minutes between -840 and 840";
+      return false;
+    }
+    c.tzOffsetMinutes = static_cast<int>(tz->get<double>());
+  }
+  if (!readString(j, "device", &c.device, error, 16) || !readString(j, "language", &c.language, error, 35) ||
+      !readString(j, "path", &c.path, error, 2048) || !readString(j, "referrer", &c.referrer, error, 16) ||
+      !readString(j, "region", &c.region, error, 64) || !readString(j, "timeZone", &c.timeZone, error, 64))
+    return false;
+  if (c.device != "mobile" && c.device != "tablet" && c.device != "desktop") {
+    *error = "context.device must be mobile, tablet or desktop";
+    return false;
+  }
+  if (c.referrer != "none" && c.referrer != "internal" && c.referrer != "search" && c.referrer != "social" &&
+      c.referrer != "other") {
+    *error = "context.referrer must be none, internal, search, social or other";
+    return false;
+  }
+  *out = c;
+  return true;
+}
+
+Json Context::toJson() const {
+  Json j = Json::object();
+  j["tzOffsetMinutes"] = tzOffsetMinutes;
+  j["device"] = device;
+  j["language"] = language;
+  j["path"] = path;
+  j["referrer"] = referrer;
+  j["region"] = region;
+  j["timeZone"] = timeZone;
+  return j;
+}
+
+LocalTime localTime(int64_t nowMs, int tzOffsetMinutes) {
+  int64_t localMs = nowMs + static_cast<int64_t>(tzOffsetMinutes) * 60000;
+  int64_t days = floorDiv(localMs, 86400000);
+  int64_t msOfDay = localMs - days * 86400000;
+  LocalTime t{};
+  civilFromDays(days, &t.year, &t.month, &t.day);
+  t.hour = static_cast<int>(msOfDay / 3600000);
+  t.minute = static_cast<int>((msOfDay / 60000) % 60);
+  t.weekday = static_cast<int>(((days % 7) + 7 + 4) % 7);
+  t.dayNumber = days;
+  return t;
+}
+
+std::string LocalTime::date() const {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+  return buf;
+}
+
+std::string LocalTime::isoWeek() const {
+  int y, w;
+  isoWeekOf(dayNumber, &y, &w);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-W%02d", y, w);
+  return buf;
+}
+
+std::string isoWeekUtc(int64_t nowMs) { return localTime(nowMs, 0).isoWeek(); }
+
+bool isoWeekBounds(const std::string& week, int64_t* startMs, int64_t* endMs) {
+  int y = 0, w = 0;
+  if (week.size() != 8 || week[4] != '-' || week[5] != 'W') return false;
+  for (int i = 0; i < 4; ++i) {
+    if (week[i] < '0' || week[i] > '9') return false;
+    y = y * 10 + (week[i] - '0');
+  }
+  for (int i = 6; i < 8; ++i) {
+    if (week[i] < '0' || week[i] > '9') return false;
+    w = w * 10 + (week[i] - '0');
+  }
+  if (w < 1 || w > 53 || y < 1970) return false;
+  // The Monday of ISO week 1 is the Monday of the week holding January 4th.
+  int64_t jan4 = daysFromCivil(y, 1, 4);
+  int wd = static_cast<int>(((jan4 % 7) + 7 + 4) % 7);
+  int isoWd = wd == 0 ? 7 : wd;
+  int64_t monday = jan4 - (isoWd - 1) + static_cast<int64_t>(w - 1) * 7;
+  int iy, iw;
+  isoWeekOf(monday, &iy, &iw);
+  if (iy != y || iw != w) return false;  // week 53 of a 52-week year
+  *startMs = monday * 86400000;
+  *endMs = (monday + 7) * 86400000;
+  return true;
+}
+
+const char* season(int month, bool south) {
+  static const char* north[] = {"winter", "winter", "spring", "spring", "spring", "summer",
+                                "summer", "summer", "autumn", "autumn", "autumn", "winter"};
+  int m = month < 1 || month > 12 ? 0 : month - 1;
+  if (south) m = (m + 6) % 12;
+  return north[m];
+}
+
+}  // namespace omo

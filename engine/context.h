@@ -1,0 +1,45 @@
+// The page context: what the page knows without any profile. Gathered once
+// per page by the web layer (or read from a file by the CLI). The clock is
+// not read here: local time is derived from a `now` handed in.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "json.h"
+
+namespace omo {
+
+struct Context {
+  int tzOffsetMinutes = 0;   // minutes east of UTC (JST is +540); JS: -getTimezoneOffset()
+  std::string device = "desktop";   // "mobile" | "tablet" | "desktop"
+  std::string language;             // BCP 47, e.g. "ja-JP"
+  std::string path = "/";           // location.pathname
+  std::string referrer = "none";    // "none" | "internal" | "search" | "social" | "other"
+  std::string region;               // a guess (e.g. from the time zone); profile.region wins
+  std::string timeZone;             // IANA name, informational
+
+  // Reads {"tzOffsetMinutes", "device", "language", "path", "referrer",
+  // "region", "timeZone"}; unknown keys and wrong types are errors naming
+  // the field. Absent keys keep their defaults.
+  static bool fromJson(const Json& j, Context* out, std::string* error);
+  Json toJson() const;
+};
+
+// Local calendar time at `nowMs` (UTC milliseconds) shifted by the offset.
+struct LocalTime {
+  int year, month, day;     // month 1-12
+  int hour, minute;
+  int weekday;              // 0 = Sunday
+  std::string date() const;          // "YYYY-MM-DD"
+  std::string isoWeek() const;       // "2026-W48"
+  int64_t dayNumber;                 // days since 1970-01-01 (local)
+};
+LocalTime localTime(int64_t nowMs, int tzOffsetMinutes);
+// "winter" | "spring" | "summer" | "autumn" for a month in a hemisphere.
+const char* season(int month, bool southernHemisphere);
+// ISO week of a UTC instant, "2026-W48": the measurement window.
+std::string isoWeekUtc(int64_t nowMs);
+// Start (inclusive) and end (exclusive) of an ISO week "YYYY-Www", UTC ms.
+bool isoWeekBounds(const std::string& week, int64_t* startMs, int64_t* endMs);
+
+}  // namespace omo

@@ -1,0 +1,805 @@
+#include "engine.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "bucketing.h"
+#include "jsvalue.h"
+
+namespace omo {
+namespace {
+
+constexpr int64_t kMsPerHour = 3600000;
+constexpr int64_t kMsPerDay = 24 * kMsPerHour;
+constexpr int64_t kReportMaxAgeMs = 14 * kMsPerDay;
+
+bool validText(const std::string& s, size_t maxBytes) {
+  if (s.empty() || s.size() > maxBytes) return false;
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7F) return false;
+  return true;
+}
+
+// Counts UTF-8 code points; false for malformed UTF-8.
+bool utf8Length(const std::string& s, size_t* n) {
+  size_t count = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    i += len;
+    ++count;
+  }
+  *n = count;
+  return true;
+}
+
+bool hasControlChars(const std::string& s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) return true;
+    // U+0080..U+009F (C1 controls) and U+2028/U+2029 (line/paragraph separators).
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0) return true;
+    if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9))
+      return true;
+  }
+  return false;
+}
+
+std::string joinWords(const std::vector<std::string>& v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out += i + 1 == v.size() ? " and " : ", ";
+    out += v[i];
+  }
+  return out;
+}
+
+void addUnique(std::vector<std::string>* v, const std::string& s) {
+  if (std::find(v->begin(), v->end(), s) == v->end()) v->push_back(s);
+}
+
+}  // namespace
+
+// ---- Decision and Signal ----------------------------------------------------
+
+Json Decision::toJson() const {
+  Json j = Json::object();
+  j["slot"] = slot;
+  j["variant"] = variant;
+  if (!kind.empty()) j["kind"] = kind;
+  if (text) j["text"] = *text;
+  if (imageSrc) {
+    Json img = {{"src", *imageSrc}, {"alt", imageAlt.value_or("")}};
+    if (imageSrcset) img["srcset"] = *imageSrcset;
+    j["image"] = img;
+  }
+  if (!items.empty()) j["items"] = items;
+  if (channel) j["channel"] = *channel;
+  Json r = Json::object();
+  r["rule"] = reason.rule;
+  r["conditions"] = reason.conditions;
+  r["fields"] = reason.fields;
+  if (!reason.why.empty()) r["why"] = reason.why;
+  if (!reason.experiment.empty()) {
+    r["experiment"] = reason.experiment;
+    r["arm"] = reason.arm;
+  }
+  if (!reason.summary.empty()) r["summary"] = reason.summary;
+  j["reason"] = r;
+  return j;
+}
+
+bool Signal::fromJson(const Json& j, Signal* out, std::string* error) {
+  if (!j.is_object()) {
+    *error = "a signal must be an object";
+    return false;
+  }
+  static const char* keys[] = {"type", "sku", "category", "seconds", "quantity", "id", "item", "items"};
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool known = false;
+    for (const char* k : keys) known = known || it.key() == k;
+    if (!known) {
+      *error = "signal." + it.key() + " is not a known signal field";
+      return false;
+    }
+  }
+  Signal s;
+  s.type = stringOr(j, "type", "");
+  static const char* types[] = {"view", "dwell", "add_to_cart", "remove_from_cart", "purchase", "cart_view", "click", "page"};
+  bool knownType = false;
+  for (const char* t : types) knownType = knownType || s.type == t;
+  if (!knownType) {
+    *error = "signal.type must be one of view, dwell, add_to_cart, remove_from_cart, purchase, cart_view, click, page";
+    return false;
+  }
+  for (const char* k : {"sku", "item", "category", "id"}) {
+    const Json* v = member(j, k);
+    if (!v) continue;
+    if (!v->is_string() || !validText(v->get<std::string>(), 128)) {
+      *error = std::string("signal.") + k + " must be a short text without control characters";
+      return false;
+    }
+  }
+  s.sku = stringOr(j, "sku", stringOr(j, "item", ""));
+  s.category = stringOr(j, "category", "");
+  s.id = stringOr(j, "id", "");
+  if (const Json* v = member(j, "seconds")) {
+    if (!v->is_number() || !std::isfinite(v->get<double>()) || v->get<double>() < 0 || v->get<double>() > 86400) {
+      *error = "signal.seconds must be a number of seconds between 0 and 86400";
+      return false;
+    }
+    s.seconds = v->get<double>();
+  }
+  if (const Json* v = member(j, "quantity")) {
+    if (!v->is_number_integer() || v->get<int64_t>() < 1 || v->get<int64_t>() > 1000) {
+      *error = "signal.quantity must be a whole number from 1 to 1000";
+      return false;
+    }
+    s.quantity = v->get<int64_t>();
+  }
+  if ((s.type == "view" || s.type == "dwell" || s.type == "add_to_cart" || s.type == "remove_from_cart") &&
+      s.sku.empty()) {
+    *error = "signal.sku is required for " + s.type;
+    return false;
+  }
+  *out = s;
+  return true;
+}
+
+// ---- Engine -------------------------------------------------------------------
+
+Engine::Engine(std::shared_ptr<const Ruleset> rules, uint64_t seed) : rules_(std::move(rules)), rng_(seed) {
+  newDeviceId(0);
+}
+
+std::unique_ptr<Engine> Engine::fromRulesText(const std::string& text, uint64_t seed, Diagnostics* diags) {
+  auto rs = Ruleset::compileText(text, diags);
+  if (!rs) return nullptr;
+  return std::make_unique<Engine>(rs, seed);
+}
+
+void Engine::newDeviceId(int64_t nowMs) {
+  profile_ = Profile();
+  profile_.deviceId = rng_.base64url(16);
+  profile_.createdMs = profile_.updatedMs = nowMs;
+  shownThisPage_.clear();
+}
+
+bool Engine::loadProfile(const std::string& text, int64_t nowMs, std::string* error) {
+  Profile p;
+  if (!Profile::parse(text, &p, error)) {
+    newDeviceId(nowMs);
+    return false;
+  }
+  if (p.updatedMs && nowMs - p.updatedMs > static_cast<int64_t>(rules_->expireDays) * kMsPerDay) {
+    newDeviceId(nowMs);  // idle past expiry: start afresh
+    return true;
+  }
+  profile_ = std::move(p);
+  shownThisPage_.clear();
+  return true;
+}
+
+bool Engine::setProfileObject(const Profile& p) {
+  profile_ = p;
+  return true;
+}
+
+bool Engine::loadProfileScript(const Json& j, int64_t nowMs, std::string* error) {
+  if (!j.is_object()) {
+    *error = "profile must be an object";
+    return false;
+  }
+  if (member(j, "v")) return loadProfile(j.dump(), nowMs, error);
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() != "deviceId" && it.key() != "fields" && it.key() != "signals") {
+      *error = "profile." + it.key() + " is not a known key (deviceId, fields, signals)";
+      return false;
+    }
+  }
+  newDeviceId(nowMs);
+  if (const Json* id = member(j, "deviceId")) {
+    if (!id->is_string() || !validText(id->get<std::string>(), 64)) {
+      *error = "profile.deviceId must be a short text";
+      return false;
+    }
+    profile_.deviceId = id->get<std::string>();
+  }
+  if (const Json* f = member(j, "fields"))
+    if (!setProfile(*f, nowMs, error)) return false;
+  if (const Json* sigs = member(j, "signals")) {
+    if (!sigs->is_array()) {
+      *error = "profile.signals must be an array";
+      return false;
+    }
+    for (size_t i = 0; i < sigs->size(); ++i) {
+      Json sig = (*sigs)[i];
+      int64_t at = nowMs;
+      if (sig.is_object()) {
+        if (const Json* t = member(sig, "at")) {
+          if (!t->is_number_integer()) {
+            *error = "profile.signals[" + std::to_string(i) + "].at must be UTC milliseconds";
+            return false;
+          }
+          at = t->get<int64_t>();
+          sig.erase("at");
+        }
+      }
+      std::string err;
+      if (!track(sig, at, &err)) {
+        *error = "profile.signals[" + std::to_string(i) + "]: " + err;
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+std::string Engine::saveProfile() const { return profile_.serialize(); }
+
+void Engine::forget(int64_t nowMs) { newDeviceId(nowMs); }
+
+bool Engine::setContext(const Json& ctx, std::string* error) { return Context::fromJson(ctx, &context_, error); }
+
+bool Engine::setProfile(const Json& fields, int64_t nowMs, std::string* error) {
+  if (!fields.is_object()) {
+    *error = "profile fields must be an object";
+    return false;
+  }
+  std::map<std::string, std::string> next = profile_.fields;
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    const std::string& name = it.key();
+    auto schema = rules_->fields.find(name);
+    if (schema == rules_->fields.end()) {
+      *error = "unknown profile field \"" + name + "\"";
+      return false;
+    }
+    const Json& v = it.value();
+    if (v.is_null()) {
+      next.erase(name);
+      continue;
+    }
+    if (!v.is_string()) {
+      *error = "profile field \"" + name + "\" must be text";
+      return false;
+    }
+    std::string s = v.get<std::string>();
+    // Trim surrounding spaces.
+    size_t b = s.find_first_not_of(' '), e = s.find_last_not_of(' ');
+    s = b == std::string::npos ? "" : s.substr(b, e - b + 1);
+    if (s.empty()) {
+      next.erase(name);
+      continue;
+    }
+    size_t chars = 0;
+    if (!utf8Length(s, &chars)) {
+      *error = "profile field \"" + name + "\" is not valid UTF-8 text";
+      return false;
+    }
+    if (hasControlChars(s)) {
+      *error = "profile field \"" + name + "\" contains control characters";
+      return false;
+    }
+    if (schema->second.type == FieldSchema::Choice) {
+      const auto& vals = schema->second.values;
+      if (std::find(vals.begin(), vals.end(), s) == vals.end()) {
+        *error = "profile field \"" + name + "\": \"" + s.substr(0, 40) + "\" is not one of " + joinWords(vals);
+        return false;
+      }
+    } else if (chars > schema->second.maxLength) {
+      *error = "profile field \"" + name + "\" is too long (at most " + std::to_string(schema->second.maxLength) +
+               " characters)";
+      return false;
+    }
+    next[name] = s;
+  }
+  profile_.fields = std::move(next);
+  profile_.updatedMs = nowMs;
+  return true;
+}
+
+void Engine::recordPageSession(int64_t nowMs) {
+  Session& s = profile_.session;
+  if (s.number == 0 || nowMs - s.lastMs > Profile::kSessionGapMs || nowMs < s.lastMs - kMsPerDay) {
+    s.number += 1;
+    s.startMs = nowMs;
+    s.pageViews = 0;
+    s.cartViews = 0;
+    s.dwell.clear();
+    profile_.visits += 1;
+    if (!profile_.firstVisitMs) profile_.firstVisitMs = nowMs;
+    profile_.lastVisitMs = nowMs;
+  }
+  s.lastMs = std::max(s.lastMs, nowMs);
+  profile_.updatedMs = nowMs;
+}
+
+void Engine::beginPage(int64_t nowMs) {
+  recordPageSession(nowMs);
+  profile_.session.pageViews += 1;
+  shownThisPage_.clear();
+  profile_.activeWeeks.insert(isoWeekUtc(nowMs));
+  // Enrol in every experiment now (sticky), so exposure and conversion are
+  // counted for every arm, the control included.
+  for (const auto& [id, ex] : rules_->experiments) {
+    (void)ex;
+    armOf(id);
+    if (!profile_.exposures.count(id)) profile_.exposures[id] = nowMs;
+  }
+  profile_.compact();
+}
+
+bool Engine::track(const Json& j, int64_t nowMs, std::string* error) {
+  Signal s;
+  if (!Signal::fromJson(j, &s, error)) return false;
+  return track(s, nowMs, error);
+}
+
+bool Engine::track(const Signal& s, int64_t nowMs, std::string* error) {
+  (void)error;
+  if (profile_.seenEvent(s.id)) return true;  // replayed from another tab
+  if (s.type == "page") {
+    beginPage(nowMs);
+    return true;
+  }
+  recordPageSession(nowMs);
+  auto categoryOf = [&](const std::string& sku) {
+    if (!s.category.empty()) return s.category;
+    auto c = rules_->catalog.find(sku);
+    if (c != rules_->catalog.end()) return c->second;
+    auto p = profile_.products.find(sku);
+    if (p != profile_.products.end()) return p->second.category;
+    auto cc = profile_.cartCategory.find(sku);
+    return cc != profile_.cartCategory.end() ? cc->second : std::string();
+  };
+  auto convert = [&](const std::string& kind) {
+    for (const auto& [id, t] : profile_.exposures) {
+      (void)t;
+      std::string key = id + "/" + kind;
+      if (!profile_.conversions.count(key)) profile_.conversions[key] = nowMs;
+    }
+  };
+  if (s.type == "view" || s.type == "dwell") {
+    std::string cat = categoryOf(s.sku);
+    ProductStats& p = profile_.products[s.sku];
+    if (!cat.empty()) p.category = cat;
+    p.lastSeenMs = nowMs;
+    if (s.type == "view") {
+      p.views += 1;
+      if (!cat.empty()) profile_.categories[cat].views += 1;
+    } else {
+      p.dwellSeconds += s.seconds;
+      profile_.session.dwell[s.sku] += s.seconds;
+      if (!cat.empty()) profile_.categories[cat].dwellSeconds += s.seconds;
+    }
+  } else if (s.type == "add_to_cart") {
+    profile_.cart[s.sku] += s.quantity;
+    std::string cat = categoryOf(s.sku);
+    if (!cat.empty()) profile_.cartCategory[s.sku] = cat;
+    profile_.cartChangedMs = nowMs;
+    convert("add_to_cart");
+  } else if (s.type == "remove_from_cart") {
+    auto it = profile_.cart.find(s.sku);
+    if (it != profile_.cart.end()) {
+      it->second -= s.quantity;
+      if (it->second <= 0) {
+        profile_.cart.erase(it);
+        profile_.cartCategory.erase(s.sku);
+      }
+    }
+    profile_.cartChangedMs = nowMs;
+  } else if (s.type == "purchase") {
+    std::vector<std::string> skus;
+    if (!s.sku.empty()) skus.push_back(s.sku);
+    else
+      for (const auto& [sku, q] : profile_.cart) skus.push_back(sku);
+    for (const auto& sku : skus) {
+      std::string cat = categoryOf(sku);
+      profile_.purchases.push_back({sku, cat, nowMs});
+      profile_.purchasedSkus.insert(sku);
+      if (!cat.empty()) profile_.purchasedCategories.insert(cat);
+      profile_.cart.erase(sku);
+      profile_.cartCategory.erase(sku);
+    }
+    profile_.purchaseCount += 1;
+    profile_.lastPurchaseMs = nowMs;
+    profile_.cartChangedMs = nowMs;
+    convert("purchase");
+  } else if (s.type == "cart_view") {
+    profile_.session.cartViews += 1;
+  }
+  profile_.updatedMs = nowMs;
+  profile_.compact();
+  return true;
+}
+
+// ---- attributes -----------------------------------------------------------------
+
+Json Engine::attributes(int64_t nowMs) const {
+  const Profile& p = profile_;
+  Json a = Json::object();
+  Json prof = Json::object();
+  for (const auto& [k, v] : p.fields) prof[k] = v;
+  a["profile"] = prof;
+
+  LocalTime lt = localTime(nowMs, context_.tzOffsetMinutes);
+  std::string region = p.fields.count("region") ? p.fields.at("region") : context_.region;
+  auto south = rules_->southernRegions.find(region);
+  Json ctx = Json::object();
+  ctx["hour"] = lt.hour;
+  ctx["minute"] = lt.minute;
+  ctx["weekday"] = lt.weekday;
+  ctx["date"] = lt.date();
+  ctx["month"] = lt.month;
+  ctx["season"] = season(lt.month, south != rules_->southernRegions.end() && south->second);
+  ctx["device"] = context_.device;
+  if (!context_.language.empty()) ctx["language"] = context_.language;
+  ctx["path"] = context_.path;
+  ctx["referrer"] = context_.referrer;
+  if (!region.empty()) ctx["region"] = region;
+  a["context"] = ctx;
+
+  Json b = Json::object();
+  Json views = Json::object(), dwell = Json::object(), cv = Json::object(), cd = Json::object();
+  for (const auto& [sku, s] : p.products) {
+    views[sku] = s.views;
+    dwell[sku] = s.dwellSeconds;
+  }
+  for (const auto& [c, s] : p.categories) {
+    cv[c] = s.views;
+    cd[c] = s.dwellSeconds;
+  }
+  b["views"] = views;
+  b["dwell"] = dwell;
+  b["categoryViews"] = cv;
+  b["categoryDwell"] = cd;
+  Json cart = Json::array();
+  int64_t count = 0;
+  for (const auto& [sku, q] : p.cart) {
+    cart.push_back(sku);
+    count += q;
+  }
+  b["cart"] = cart;
+  b["cartCount"] = count;
+  if (!p.cart.empty()) b["cartIdleSeconds"] = std::max<int64_t>(0, (nowMs - p.cartChangedMs) / 1000);
+  Json purchases = Json::array();
+  for (const auto& s : p.purchasedSkus) purchases.push_back(s);
+  b["purchases"] = purchases;
+  Json pc = Json::array();
+  for (const auto& c : p.purchasedCategories) pc.push_back(c);
+  b["purchasedCategories"] = pc;
+  b["purchaseCount"] = p.purchaseCount;
+  b["visits"] = p.visits;
+  if (p.lastPurchaseMs) {
+    b["daysSinceLastPurchase"] = std::max<int64_t>(0, (nowMs - p.lastPurchaseMs) / kMsPerDay);
+    b["hoursSinceLastPurchase"] = std::max<int64_t>(0, (nowMs - p.lastPurchaseMs) / kMsPerHour);
+  }
+  std::string focus;
+  double focusDwell = 0;
+  for (const auto& [sku, secs] : p.session.dwell)
+    if (secs > focusDwell) {
+      focus = sku;
+      focusDwell = secs;
+    }
+  if (!focus.empty()) {
+    b["focus"] = focus;
+    b["focusDwell"] = focusDwell;
+    auto fp = p.products.find(focus);
+    if (fp != p.products.end() && !fp->second.category.empty()) b["focusCategory"] = fp->second.category;
+  }
+  a["behavior"] = b;
+
+  Json s = Json::object();
+  s["pageViews"] = p.session.pageViews;
+  s["cartViews"] = p.session.cartViews;
+  s["seconds"] = p.session.startMs ? std::max<int64_t>(0, (nowMs - p.session.startMs) / 1000) : 0;
+  s["isFirstVisit"] = p.visits <= 1;
+  a["session"] = s;
+  return a;
+}
+
+// ---- experiments ------------------------------------------------------------------
+
+int Engine::armIndex(const Experiment& e) const {
+  auto stored = profile_.experiments.find(e.id);
+  if (stored != profile_.experiments.end() && stored->second < static_cast<int>(e.arms.size())) return stored->second;
+  auto n = bucketing::hash(e.seed, profile_.deviceId, 2);
+  if (!n) return -1;
+  auto ranges = bucketing::bucketRanges(static_cast<int>(e.arms.size()), e.coverage,
+                                        e.weights.empty() ? nullptr : &e.weights);
+  return bucketing::chooseVariation(*n, ranges);
+}
+
+std::string Engine::armOf(const std::string& experiment) {
+  const Experiment* e = rules_->experiment(experiment);
+  if (!e) return "";
+  int idx = armIndex(*e);
+  profile_.experiments[experiment] = idx;
+  return idx < 0 ? "" : e->arms[idx];
+}
+
+bool Engine::inHoldout() const {
+  if (rules_->holdout <= 0) return false;
+  auto n = bucketing::hash(rules_->holdoutSeed, profile_.deviceId, 2);
+  return n && *n < rules_->holdout;
+}
+
+// ---- decide -----------------------------------------------------------------------
+
+bool Engine::eligible(const Variant& v, const Json& attrs, const LocalTime& lt, int64_t nowMs, Decision* d) const {
+  const Profile& p = profile_;
+  if (v.experiment) {
+    const Experiment* e = rules_->experiment(v.experiment->experiment);
+    if (!e || armIndex(*e) != v.experiment->armIndex) return false;
+  }
+  for (const auto& seg : v.segments) {
+    auto it = rules_->segments.find(seg);
+    if (it == rules_->segments.end() || !it->second.eval(attrs, rules_->groups)) return false;
+  }
+  if (!v.when.eval(attrs, rules_->groups)) return false;
+
+  const Schedule& s = v.schedule;
+  if (s.any()) {
+    std::string date = lt.date();
+    if (!s.from.empty() && date < s.from) return false;
+    if (!s.until.empty() && date > s.until) return false;
+    bool inHours = s.fromHour <= s.untilHour ? (lt.hour >= s.fromHour && lt.hour < s.untilHour)
+                                             : (lt.hour >= s.fromHour || lt.hour < s.untilHour);
+    if (!inHours) return false;
+    if (!s.weekdays.empty() && std::find(s.weekdays.begin(), s.weekdays.end(), lt.weekday) == s.weekdays.end())
+      return false;
+    if (!s.seasons.empty()) {
+      const Json& season = attrs["context"]["season"];
+      if (std::find(s.seasons.begin(), s.seasons.end(), season.get<std::string>()) == s.seasons.end()) return false;
+    }
+  }
+
+  std::string key = d->slot + "/" + v.id;
+  if (!shownThisPage_.count(key)) {
+    auto c = p.caps.find(key);
+    if (c != p.caps.end()) {
+      const CapCounter& cc = c->second;
+      if (v.cap.lifetime && cc.lifetime >= v.cap.lifetime) return false;
+      if (v.cap.day && cc.day == lt.date() && cc.dayCount >= v.cap.day) return false;
+      if (v.cap.session && cc.session == p.session.number && cc.sessionCount >= v.cap.session) return false;
+      if (v.cap.cooldownMs && cc.lastMs && nowMs - cc.lastMs < v.cap.cooldownMs) return false;
+    }
+  }
+
+  if (v.kind == "offer" && rules_->offerPauseHoursAfterPurchase && p.lastPurchaseMs &&
+      nowMs - p.lastPurchaseMs < rules_->offerPauseHoursAfterPurchase * kMsPerHour)
+    return false;
+
+  // Items: never offer what was bought, is in the cart, or belongs to a
+  // buy-once category already bought.
+  auto suppressed = [&](const std::string& sku) {
+    if (rules_->suppressPurchased && p.purchasedSkus.count(sku)) return true;
+    if (rules_->suppressInCart && p.cart.count(sku)) return true;
+    std::string cat;
+    auto c = rules_->catalog.find(sku);
+    if (c != rules_->catalog.end()) cat = c->second;
+    else if (auto pp = p.products.find(sku); pp != p.products.end()) cat = pp->second.category;
+    return rules_->isBuyOnce(cat) && p.purchasedCategories.count(cat) > 0;
+  };
+  std::vector<std::string> items;
+  if (v.hasItem) {
+    std::string sku = v.item.render(attrs);
+    if (sku.empty() || suppressed(sku)) return false;
+    items.push_back(sku);
+  }
+  if (!v.items.empty()) {
+    for (const auto& sku : v.items) {
+      if (static_cast<int>(items.size()) >= v.maxItems) break;
+      if (!suppressed(sku) && std::find(items.begin(), items.end(), sku) == items.end()) items.push_back(sku);
+    }
+    if (items.empty()) return false;
+  }
+
+  d->variant = v.id;
+  d->kind = v.kind;
+  d->items = std::move(items);
+  if (v.hasText) d->text = v.text.render(attrs);
+  if (v.hasImage) {
+    d->imageSrc = v.imageSrc;
+    d->imageAlt = v.imageAlt;
+    if (!v.imageSrcset.empty()) d->imageSrcset = v.imageSrcset;
+  }
+  if (v.hasChannel) d->channel = v.channel.render(attrs);
+  Decision::Reason& r = d->reason;
+  r.rule = key;
+  r.why = v.why;
+  std::vector<std::string> paths;
+  for (const auto& seg : v.segments) {
+    r.conditions.push_back("segment " + seg);
+    auto c = rules_->segments.find(seg);
+    if (c != rules_->segments.end())
+      for (const auto& x : c->second.paths()) paths.push_back(x);
+  }
+  for (const auto& clause : v.when.clauses()) r.conditions.push_back(clause);
+  for (const auto& x : v.when.paths()) paths.push_back(x);
+  if (s.any()) r.conditions.push_back("schedule");
+  for (const Template* t : {&v.text, &v.item, &v.channel})
+    for (const auto& x : t->paths()) paths.push_back(x);
+  for (const auto& x : paths)
+    if (x.rfind("profile.", 0) == 0) addUnique(&r.fields, x);
+  if (v.experiment) {
+    r.experiment = v.experiment->experiment;
+    r.arm = v.experiment->arm;
+  }
+  return true;
+}
+
+std::vector<Decision> Engine::decideAll(int64_t nowMs) const {
+  std::vector<Decision> out;
+  Json attrs = attributes(nowMs);
+  LocalTime lt = localTime(nowMs, context_.tzOffsetMinutes);
+  bool holdout = inHoldout();
+  for (const auto& slot : rules_->slots) {
+    Decision d;
+    d.slot = slot.name;
+    bool found = false;
+    if (!holdout) {
+      for (const auto& v : slot.variants) {
+        Decision trial;
+        trial.slot = slot.name;
+        if (eligible(v, attrs, lt, nowMs, &trial)) {
+          d = std::move(trial);
+          found = true;
+          break;
+        }
+      }
+    }
+    if (!found) {
+      d.reason.rule = "default";
+      d.reason.summary = holdout ? "This device is in the small holdout group that sees the shop's usual content, "
+                                   "so the shop can measure what personalization adds."
+                                 : "Nothing personal applies here right now, so you see the shop's usual content.";
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::optional<Decision> Engine::decide(const std::string& slot, int64_t nowMs) const {
+  if (!rules_->slot(slot)) return std::nullopt;
+  for (auto& d : decideAll(nowMs))
+    if (d.slot == slot) return d;
+  return std::nullopt;
+}
+
+void Engine::shown(const Decision& d, int64_t nowMs) {
+  if (!d.personalized()) return;
+  std::string key = d.slot + "/" + d.variant;
+  if (!shownThisPage_.insert(key).second) return;
+  LocalTime lt = localTime(nowMs, context_.tzOffsetMinutes);
+  CapCounter& c = profile_.caps[key];
+  c.lifetime += 1;
+  if (c.day != lt.date()) {
+    c.day = lt.date();
+    c.dayCount = 0;
+  }
+  c.dayCount += 1;
+  if (c.session != profile_.session.number) {
+    c.session = profile_.session.number;
+    c.sessionCount = 0;
+  }
+  c.sessionCount += 1;
+  c.lastMs = nowMs;
+  profile_.updatedMs = nowMs;
+}
+
+std::string Engine::explain(const std::string& slot, int64_t nowMs) const {
+  auto d = decide(slot, nowMs);
+  if (!d) return "There is no personalized area called \"" + slot + "\" on this site.";
+  if (!d->personalized()) return d->reason.summary;
+  std::string out = "You see this because ";
+  out += d->reason.why.empty() ? "it matched what the shop set up for visitors like you." : d->reason.why;
+  if (!d->reason.conditions.empty()) out += " It applied because: " + joinWords(d->reason.conditions) + ".";
+  if (!d->reason.fields.empty()) {
+    std::vector<std::string> names;
+    for (const auto& f : d->reason.fields) names.push_back(f.substr(8));
+    out += " It used what you told us: " + joinWords(names) + ".";
+  } else {
+    out += " It used nothing you told us about yourself.";
+  }
+  if (!d->reason.experiment.empty())
+    out += " This is one version of a test the shop runs (" + d->reason.experiment + ").";
+  out += " All of this is kept only on this device.";
+  return out;
+}
+
+// ---- measurement ---------------------------------------------------------------
+
+int Engine::truthFor(const MeasurementTask& t, const std::string& window) const {
+  if (t.kind == MeasurementTask::Field) {
+    auto f = profile_.fields.find(t.field);
+    if (f != profile_.fields.end())
+      for (int i = 0; i + 1 < t.d(); ++i)
+        if (t.categories[i] == f->second) return i;
+    return t.d() - 1;  // "unset"
+  }
+  const Experiment* e = rules_->experiment(t.experiment);
+  if (!e) return -1;
+  int arm = inHoldout() ? static_cast<int>(e->arms.size()) : armIndex(*e);
+  if (arm < 0) return -1;  // not enrolled
+  int64_t start = 0, end = 0;
+  isoWeekBounds(window, &start, &end);
+  auto c = profile_.conversions.find(t.experiment + "/" + t.conversion);
+  bool converted = c != profile_.conversions.end() && c->second < end;
+  return arm * 2 + (converted ? 1 : 0);
+}
+
+std::string Engine::dueReports(int64_t nowMs) {
+  std::string current = isoWeekUtc(nowMs);
+  // Encode reports for weeks that have closed: at most one per task and
+  // window, within the weekly epsilon budget.
+  for (auto it = profile_.activeWeeks.begin(); it != profile_.activeWeeks.end();) {
+    const std::string& week = *it;
+    if (week >= current) {
+      ++it;
+      continue;
+    }
+    for (const auto& task : rules_->measurements) {
+      auto done = profile_.reportedWindow.find(task.id);
+      if (done != profile_.reportedWindow.end() && done->second >= week) continue;
+      double& spent = profile_.epsilonSpent[week];
+      if (spent + task.epsilon > measure::kDefaultWeeklyBudget + 1e-9) continue;
+      int truth = truthFor(task, week);
+      if (truth < 0) continue;
+      PendingReport pr;
+      pr.report = measure::encode(task, truth, rules_->hash, week, rng_);
+      pr.createdMs = nowMs;
+      profile_.pendingReports.push_back(pr);
+      profile_.reportedWindow[task.id] = week;
+      spent += task.epsilon;
+    }
+    it = profile_.activeWeeks.erase(it);
+  }
+  // Drop reports too old to matter; send the due ones.
+  profile_.pendingReports.erase(
+      std::remove_if(profile_.pendingReports.begin(), profile_.pendingReports.end(),
+                     [&](const PendingReport& p) { return nowMs - p.createdMs > kReportMaxAgeMs; }),
+      profile_.pendingReports.end());
+  ReportBatch batch;
+  batch.site = rules_->site;
+  for (const auto& p : profile_.pendingReports) {
+    if (p.nextAttemptMs > nowMs) continue;
+    if (batch.reports.size() >= measure::kMaxReportsPerBatch) break;
+    batch.reports.push_back(p.report);
+  }
+  profile_.compact();
+  return batch.reports.empty() ? "" : batch.serialize();
+}
+
+void Engine::acknowledgeReports(const std::vector<std::string>& rids, int64_t nowMs) {
+  auto& pend = profile_.pendingReports;
+  pend.erase(std::remove_if(pend.begin(), pend.end(),
+                            [&](const PendingReport& p) {
+                              return std::find(rids.begin(), rids.end(), p.report.rid) != rids.end();
+                            }),
+             pend.end());
+  profile_.updatedMs = nowMs;
+}
+
+void Engine::reportsFailed(int64_t nowMs) {
+  for (auto& p : profile_.pendingReports) {
+    if (p.nextAttemptMs > nowMs) continue;
+    p.attempts += 1;
+    int64_t backoff = std::min<int64_t>(60000LL << std::min(p.attempts, 10), kMsPerDay);
+    p.nextAttemptMs = nowMs + backoff;
+  }
+}
+
+Json Engine::exportData() const {
+  Json j = Json::object();
+  j["about"] = "Everything this site's personalization keeps about you, stored only on this device.";
+  j["site"] = rules_->site;
+  j["profile"] = profile_.toJson();
+  return j;
+}
+
+}  // namespace omo

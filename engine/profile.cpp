@@ -1,0 +1,416 @@
+#include "profile.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "parse.h"
+
+namespace omo {
+namespace {
+
+// Strict reader for the stored profile: the first problem wins and names
+// its path; a stored profile is either fully valid or replaced.
+class Reader {
+ public:
+  explicit Reader(std::string* error) : error_(error) {}
+  bool failed() const { return failed_; }
+  bool fail(const std::string& path, const std::string& msg) {
+    if (!failed_ && error_) *error_ = "corrupted profile: " + path + ": " + msg;
+    failed_ = true;
+    return false;
+  }
+  const Json* obj(const Json& j, const char* key, const std::string& path, bool required = true) {
+    const Json* v = member(j, key);
+    if (!v) {
+      if (required) fail(path, "missing");
+      return nullptr;
+    }
+    if (!v->is_object()) {
+      fail(path, "must be an object");
+      return nullptr;
+    }
+    return v;
+  }
+  bool num(const Json& j, const char* key, const std::string& path, int64_t* out, bool required = false) {
+    const Json* v = member(j, key);
+    if (!v) return required ? fail(path, "missing") : true;
+    if (!v->is_number_integer() && !v->is_number_unsigned()) return fail(path, "must be a whole number");
+    int64_t x = v->get<int64_t>();
+    if (x < 0) return fail(path, "must not be negative");
+    *out = x;
+    return true;
+  }
+  bool real(const Json& v, const std::string& path, double* out) {
+    if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
+      return fail(path, "must be a non-negative number");
+    *out = v.get<double>();
+    return true;
+  }
+  bool str(const Json& j, const char* key, const std::string& path, std::string* out, bool required = false) {
+    const Json* v = member(j, key);
+    if (!v) return required ? fail(path, "missing") : true;
+    if (!v->is_string()) return fail(path, "must be a string");
+    if (v->get_ref<const std::string&>().size() > 4096) return fail(path, "too long");
+    *out = v->get<std::string>();
+    return true;
+  }
+  bool strings(const Json& j, const char* key, const std::string& path, std::set<std::string>* out) {
+    const Json* v = member(j, key);
+    if (!v) return true;
+    if (!v->is_array()) return fail(path, "must be an array");
+    for (size_t i = 0; i < v->size(); ++i) {
+      if (!(*v)[i].is_string()) return fail(path + "[" + std::to_string(i) + "]", "must be a string");
+      out->insert((*v)[i].get<std::string>());
+    }
+    return true;
+  }
+
+ private:
+  std::string* error_;
+  bool failed_ = false;
+};
+
+Json setToJson(const std::set<std::string>& s) {
+  Json a = Json::array();
+  for (const auto& x : s) a.push_back(x);
+  return a;
+}
+
+}  // namespace
+
+bool Profile::seenEvent(const std::string& id) {
+  if (id.empty()) return false;
+  if (std::find(recentEventIds.begin(), recentEventIds.end(), id) != recentEventIds.end()) return true;
+  recentEventIds.push_back(id);
+  while (recentEventIds.size() > kMaxEventIds) recentEventIds.pop_front();
+  return false;
+}
+
+Json Profile::toJson() const {
+  Json j = Json::object();
+  j["v"] = kSchemaVersion;
+  j["deviceId"] = deviceId;
+  j["created"] = createdMs;
+  j["updated"] = updatedMs;
+  Json f = Json::object();
+  for (const auto& [k, v] : fields) f[k] = v;
+  j["fields"] = f;
+
+  Json b = Json::object();
+  Json prods = Json::object();
+  for (const auto& [sku, p] : products)
+    prods[sku] = Json{{"c", p.category}, {"v", p.views}, {"d", p.dwellSeconds}, {"t", p.lastSeenMs}};
+  b["products"] = prods;
+  Json cats = Json::object();
+  for (const auto& [c, s] : categories) cats[c] = Json{{"v", s.views}, {"d", s.dwellSeconds}};
+  b["categories"] = cats;
+  Json cartJ = Json::object();
+  for (const auto& [sku, q] : cart) cartJ[sku] = q;
+  b["cart"] = cartJ;
+  Json cartCat = Json::object();
+  for (const auto& [sku, c] : cartCategory) cartCat[sku] = c;
+  b["cartCategory"] = cartCat;
+  b["cartChanged"] = cartChangedMs;
+  Json purch = Json::array();
+  for (const auto& p : purchases) purch.push_back(Json{{"sku", p.sku}, {"c", p.category}, {"t", p.atMs}});
+  b["purchases"] = purch;
+  b["purchasedSkus"] = setToJson(purchasedSkus);
+  b["purchasedCategories"] = setToJson(purchasedCategories);
+  b["purchaseCount"] = purchaseCount;
+  b["lastPurchase"] = lastPurchaseMs;
+  b["visits"] = visits;
+  b["firstVisit"] = firstVisitMs;
+  b["lastVisit"] = lastVisitMs;
+  j["behavior"] = b;
+
+  Json s = Json::object();
+  s["n"] = session.number;
+  s["start"] = session.startMs;
+  s["last"] = session.lastMs;
+  s["pages"] = session.pageViews;
+  s["cartViews"] = session.cartViews;
+  Json sd = Json::object();
+  for (const auto& [sku, secs] : session.dwell) sd[sku] = secs;
+  s["dwell"] = sd;
+  j["session"] = s;
+
+  Json c = Json::object();
+  for (const auto& [k, v] : caps)
+    c[k] = Json{{"l", v.lifetime}, {"day", v.day}, {"dc", v.dayCount}, {"s", v.session}, {"sc", v.sessionCount}, {"t", v.lastMs}};
+  j["caps"] = c;
+  Json e = Json::object();
+  for (const auto& [k, v] : experiments) e[k] = v;
+  j["experiments"] = e;
+  Json ev = Json::array();
+  for (const auto& id : recentEventIds) ev.push_back(id);
+  j["events"] = ev;
+
+  Json m = Json::object();
+  Json rep = Json::object();
+  for (const auto& [k, v] : reportedWindow) rep[k] = v;
+  m["reported"] = rep;
+  Json pend = Json::array();
+  for (const auto& p : pendingReports)
+    pend.push_back(Json{{"r", p.report.toJson()}, {"c", p.createdMs}, {"a", p.attempts}, {"n", p.nextAttemptMs}});
+  m["pending"] = pend;
+  Json eps = Json::object();
+  for (const auto& [k, v] : epsilonSpent) eps[k] = v;
+  m["eps"] = eps;
+  Json ex = Json::object();
+  for (const auto& [k, v] : exposures) ex[k] = v;
+  m["exposures"] = ex;
+  Json cv = Json::object();
+  for (const auto& [k, v] : conversions) cv[k] = v;
+  m["conversions"] = cv;
+  m["active"] = setToJson(activeWeeks);
+  j["measure"] = m;
+  return j;
+}
+
+void Profile::compact() {
+  // Oldest products first: their counts live on in their category.
+  std::vector<std::pair<int64_t, std::string>> byAge;
+  for (const auto& [sku, p] : products) byAge.push_back({p.lastSeenMs, sku});
+  std::sort(byAge.begin(), byAge.end());
+  size_t keep = std::min(kMaxProducts, products.size());
+  size_t drop = products.size() - keep;
+  for (size_t i = 0; i < drop; ++i) products.erase(byAge[i].second);
+  if (purchases.size() > kMaxPurchases) purchases.erase(purchases.begin(), purchases.end() - kMaxPurchases);
+  // Suppression remembers the recent purchases; counts stay exact.
+  if (purchasedSkus.size() > 2 * kMaxPurchases) {
+    purchasedSkus.clear();
+    for (const auto& p : purchases) purchasedSkus.insert(p.sku);
+  }
+  if (purchasedCategories.size() > kMaxCategories) {
+    purchasedCategories.clear();
+    for (const auto& p : purchases)
+      if (!p.category.empty()) purchasedCategories.insert(p.category);
+  }
+  if (categories.size() > kMaxCategories) {
+    std::vector<std::pair<int64_t, std::string>> byViews;
+    for (const auto& [c, st] : categories) byViews.push_back({st.views, c});
+    std::sort(byViews.begin(), byViews.end());
+    for (size_t i = 0; i + kMaxCategories < byViews.size(); ++i) categories.erase(byViews[i].second);
+  }
+  while (pendingReports.size() > 64) pendingReports.erase(pendingReports.begin());
+  while (epsilonSpent.size() > 8) epsilonSpent.erase(epsilonSpent.begin());
+  while (activeWeeks.size() > 8) activeWeeks.erase(activeWeeks.begin());
+}
+
+std::string Profile::serialize() const {
+  std::string out = toJson().dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (out.size() <= kMaxBytes) return out;
+  // Over the bound: shed the oldest behaviour until it fits.
+  Profile copy = *this;
+  size_t limit = kMaxProducts;
+  while (out.size() > kMaxBytes && limit > 0) {
+    limit /= 2;
+    std::vector<std::pair<int64_t, std::string>> byAge;
+    for (const auto& [sku, p] : copy.products) byAge.push_back({p.lastSeenMs, sku});
+    std::sort(byAge.begin(), byAge.end());
+    while (copy.products.size() > limit && !byAge.empty()) {
+      copy.products.erase(byAge.front().second);
+      byAge.erase(byAge.begin());
+    }
+    if (copy.purchases.size() > limit) copy.purchases.erase(copy.purchases.begin(), copy.purchases.end() - limit);
+    copy.purchasedSkus.clear();
+    for (const auto& p : copy.purchases) copy.purchasedSkus.insert(p.sku);
+    if (copy.categories.size() > 4 * limit + 8) copy.categories.clear();
+    copy.session.dwell.clear();
+    copy.caps.clear();
+    out = copy.toJson().dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  return out;
+}
+
+bool Profile::parse(const std::string& text, Profile* out, std::string* error) {
+  if (text.size() > 4 * kMaxBytes) {
+    if (error) *error = "corrupted profile: larger than the bound";
+    return false;
+  }
+  std::string perr;
+  Json j = parseJson(text, &perr);
+  if (j.is_discarded()) {
+    if (error) *error = "corrupted profile: not valid JSON (" + perr + ")";
+    return false;
+  }
+  return fromJson(j, out, error);
+}
+
+bool Profile::fromJson(const Json& j0, Profile* out, std::string* error) {
+  Reader r(error);
+  if (!j0.is_object()) return r.fail("(root)", "must be an object");
+  Json j = j0;
+  int64_t version = 0;
+  if (!r.num(j, "v", "v", &version, true)) return false;
+  if (version < 1 || version > kSchemaVersion) return r.fail("v", "unknown schema version " + std::to_string(version));
+  if (version == 1) {
+    // v1 kept no session or measurement state: start them empty.
+    j["session"] = Json::object();
+    j["measure"] = Json::object();
+    j["v"] = kSchemaVersion;
+  }
+  Profile p;
+  r.str(j, "deviceId", "deviceId", &p.deviceId, true);
+  r.num(j, "created", "created", &p.createdMs);
+  r.num(j, "updated", "updated", &p.updatedMs);
+  if (const Json* f = r.obj(j, "fields", "fields")) {
+    for (auto it = f->begin(); it != f->end(); ++it) {
+      if (!it.value().is_string()) return r.fail("fields." + it.key(), "must be a string");
+      if (it.value().get_ref<const std::string&>().size() > 1000) return r.fail("fields." + it.key(), "too long");
+      p.fields[it.key()] = it.value().get<std::string>();
+    }
+  }
+  if (r.failed()) return false;
+  const Json* b = r.obj(j, "behavior", "behavior");
+  if (!b) return false;
+  if (const Json* prods = r.obj(*b, "products", "behavior.products")) {
+    for (auto it = prods->begin(); it != prods->end(); ++it) {
+      std::string path = "behavior.products." + it.key();
+      if (!it.value().is_object()) return r.fail(path, "must be an object");
+      ProductStats ps;
+      r.str(it.value(), "c", path + ".c", &ps.category);
+      r.num(it.value(), "v", path + ".v", &ps.views);
+      if (const Json* d = member(it.value(), "d")) r.real(*d, path + ".d", &ps.dwellSeconds);
+      r.num(it.value(), "t", path + ".t", &ps.lastSeenMs);
+      if (r.failed()) return false;
+      p.products[it.key()] = ps;
+    }
+  }
+  if (const Json* cats = r.obj(*b, "categories", "behavior.categories")) {
+    for (auto it = cats->begin(); it != cats->end(); ++it) {
+      std::string path = "behavior.categories." + it.key();
+      if (!it.value().is_object()) return r.fail(path, "must be an object");
+      CategoryStats cs;
+      r.num(it.value(), "v", path + ".v", &cs.views);
+      if (const Json* d = member(it.value(), "d")) r.real(*d, path + ".d", &cs.dwellSeconds);
+      if (r.failed()) return false;
+      p.categories[it.key()] = cs;
+    }
+  }
+  if (const Json* cart = r.obj(*b, "cart", "behavior.cart")) {
+    for (auto it = cart->begin(); it != cart->end(); ++it) {
+      int64_t q = 0;
+      if (!r.num(*cart, it.key().c_str(), "behavior.cart." + it.key(), &q)) return false;
+      p.cart[it.key()] = q;
+    }
+  }
+  if (const Json* cc = r.obj(*b, "cartCategory", "behavior.cartCategory", false)) {
+    for (auto it = cc->begin(); it != cc->end(); ++it) {
+      if (!it.value().is_string()) return r.fail("behavior.cartCategory." + it.key(), "must be a string");
+      p.cartCategory[it.key()] = it.value().get<std::string>();
+    }
+  }
+  r.num(*b, "cartChanged", "behavior.cartChanged", &p.cartChangedMs);
+  if (const Json* pu = member(*b, "purchases")) {
+    if (!pu->is_array()) return r.fail("behavior.purchases", "must be an array");
+    for (size_t i = 0; i < pu->size(); ++i) {
+      std::string path = "behavior.purchases[" + std::to_string(i) + "]";
+      if (!(*pu)[i].is_object()) return r.fail(path, "must be an object");
+      Purchase x;
+      r.str((*pu)[i], "sku", path + ".sku", &x.sku, true);
+      r.str((*pu)[i], "c", path + ".c", &x.category);
+      r.num((*pu)[i], "t", path + ".t", &x.atMs);
+      if (r.failed()) return false;
+      p.purchases.push_back(x);
+    }
+  }
+  r.strings(*b, "purchasedSkus", "behavior.purchasedSkus", &p.purchasedSkus);
+  r.strings(*b, "purchasedCategories", "behavior.purchasedCategories", &p.purchasedCategories);
+  r.num(*b, "purchaseCount", "behavior.purchaseCount", &p.purchaseCount);
+  r.num(*b, "lastPurchase", "behavior.lastPurchase", &p.lastPurchaseMs);
+  r.num(*b, "visits", "behavior.visits", &p.visits);
+  r.num(*b, "firstVisit", "behavior.firstVisit", &p.firstVisitMs);
+  r.num(*b, "lastVisit", "behavior.lastVisit", &p.lastVisitMs);
+  if (r.failed()) return false;
+
+  if (const Json* s = r.obj(j, "session", "session")) {
+    r.num(*s, "n", "session.n", &p.session.number);
+    r.num(*s, "start", "session.start", &p.session.startMs);
+    r.num(*s, "last", "session.last", &p.session.lastMs);
+    r.num(*s, "pages", "session.pages", &p.session.pageViews);
+    r.num(*s, "cartViews", "session.cartViews", &p.session.cartViews);
+    if (const Json* d = r.obj(*s, "dwell", "session.dwell", false)) {
+      for (auto it = d->begin(); it != d->end(); ++it) {
+        double secs;
+        if (!r.real(it.value(), "session.dwell." + it.key(), &secs)) return false;
+        p.session.dwell[it.key()] = secs;
+      }
+    }
+  }
+  if (r.failed()) return false;
+  if (const Json* c = r.obj(j, "caps", "caps", false)) {
+    for (auto it = c->begin(); it != c->end(); ++it) {
+      std::string path = "caps." + it.key();
+      if (!it.value().is_object()) return r.fail(path, "must be an object");
+      CapCounter cc;
+      r.num(it.value(), "l", path + ".l", &cc.lifetime);
+      r.str(it.value(), "day", path + ".day", &cc.day);
+      r.num(it.value(), "dc", path + ".dc", &cc.dayCount);
+      r.num(it.value(), "s", path + ".s", &cc.session);
+      r.num(it.value(), "sc", path + ".sc", &cc.sessionCount);
+      r.num(it.value(), "t", path + ".t", &cc.lastMs);
+      if (r.failed()) return false;
+      p.caps[it.key()] = cc;
+    }
+  }
+  if (const Json* e = r.obj(j, "experiments", "experiments", false)) {
+    for (auto it = e->begin(); it != e->end(); ++it) {
+      if (!it.value().is_number_integer() || it.value().get<int64_t>() < -1 || it.value().get<int64_t>() > 64)
+        return r.fail("experiments." + it.key(), "must be an arm index");
+      p.experiments[it.key()] = it.value().get<int>();
+    }
+  }
+  if (const Json* ev = member(j, "events")) {
+    if (!ev->is_array()) return r.fail("events", "must be an array");
+    for (const auto& id : *ev) {
+      if (!id.is_string()) return r.fail("events", "must hold strings");
+      p.recentEventIds.push_back(id.get<std::string>());
+    }
+  }
+  if (const Json* m = r.obj(j, "measure", "measure", false)) {
+    if (const Json* rep = r.obj(*m, "reported", "measure.reported", false))
+      for (auto it = rep->begin(); it != rep->end(); ++it) {
+        if (!it.value().is_string()) return r.fail("measure.reported." + it.key(), "must be a string");
+        p.reportedWindow[it.key()] = it.value().get<std::string>();
+      }
+    if (const Json* pend = member(*m, "pending")) {
+      if (!pend->is_array()) return r.fail("measure.pending", "must be an array");
+      for (size_t i = 0; i < pend->size(); ++i) {
+        std::string path = "measure.pending[" + std::to_string(i) + "]";
+        const Json& x = (*pend)[i];
+        PendingReport pr;
+        std::string rerr;
+        const Json* rep = member(x, "r");
+        if (!rep || !Report::fromJson(*rep, &pr.report, &rerr)) return r.fail(path, rerr.empty() ? "missing report" : rerr);
+        int64_t attempts = 0;
+        r.num(x, "c", path + ".c", &pr.createdMs);
+        r.num(x, "a", path + ".a", &attempts);
+        r.num(x, "n", path + ".n", &pr.nextAttemptMs);
+        pr.attempts = static_cast<int>(std::min<int64_t>(attempts, 1000));
+        if (r.failed()) return false;
+        p.pendingReports.push_back(pr);
+      }
+    }
+    if (const Json* eps = r.obj(*m, "eps", "measure.eps", false))
+      for (auto it = eps->begin(); it != eps->end(); ++it) {
+        double e;
+        if (!r.real(it.value(), "measure.eps." + it.key(), &e)) return false;
+        p.epsilonSpent[it.key()] = e;
+      }
+    r.strings(*m, "active", "measure.active", &p.activeWeeks);
+    for (const char* key : {"exposures", "conversions"}) {
+      if (const Json* o = r.obj(*m, key, std::string("measure.") + key, false))
+        for (auto it = o->begin(); it != o->end(); ++it) {
+          int64_t t = 0;
+          if (!r.num(*o, it.key().c_str(), std::string("measure.") + key + "." + it.key(), &t)) return false;
+          (std::string(key) == "exposures" ? p.exposures : p.conversions)[it.key()] = t;
+        }
+    }
+  }
+  if (r.failed()) return false;
+  *out = std::move(p);
+  return true;
+}
+
+}  // namespace omo

@@ -1,0 +1,166 @@
+#include <gtest/gtest.h>
+
+#include "engine.h"
+#include "test_util.h"
+
+using namespace omo;
+using namespace omo::testing;
+
+namespace {
+
+std::unique_ptr<Engine> demo(const char* deviceId = "device-3", int64_t now = kMonday1pm) {
+  auto e = std::make_unique<Engine>(demoRules(), 7);
+  std::string err;
+  EXPECT_TRUE(e->setContext(J(R"({"tzOffsetMinutes": 540, "device": "desktop", "region": "kanto"})"), &err)) << err;
+  EXPECT_TRUE(e->loadProfileScript(J((std::string(R"({"deviceId": ")") + deviceId + "\"}").c_str()), now, &err));
+  e->beginPage(now);
+  return e;
+}
+
+std::string variant(const Engine& e, const char* slot, int64_t now) { return e.decide(slot, now)->variant; }
+
+}  // namespace
+
+TEST(Engine, SameInputsSameDecisions) {
+  auto a = demo(), b = demo();
+  Json x = Json::array(), y = Json::array();
+  for (auto& d : a->decideAll(kMonday1pm)) x.push_back(d.toJson());
+  for (auto& d : b->decideAll(kMonday1pm)) y.push_back(d.toJson());
+  EXPECT_EQ(x, y);
+}
+
+TEST(Engine, SetProfileValidatesAgainstTheSchema) {
+  auto e = demo();
+  std::string err;
+  EXPECT_FALSE(e->setProfile(J(R"({"nickname": "x"})"), kMonday1pm, &err));
+  EXPECT_NE(err.find("nickname"), std::string::npos);
+  EXPECT_FALSE(e->setProfile(J(R"({"pet": "dragon"})"), kMonday1pm, &err));
+  EXPECT_NE(err.find("pet"), std::string::npos);
+  EXPECT_FALSE(e->setProfile(J(R"({"name": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})"), kMonday1pm, &err));
+  EXPECT_NE(err.find("too long"), std::string::npos);
+  EXPECT_FALSE(e->setProfile(J(R"({"name": "a\u0007b"})"), kMonday1pm, &err));
+  EXPECT_NE(err.find("control"), std::string::npos);
+  EXPECT_FALSE(e->setProfile(J(R"({"name": 5})"), kMonday1pm, &err));
+  // All or nothing: a bad field keeps the good one from being stored.
+  EXPECT_FALSE(e->setProfile(J(R"({"name": "Aiko", "pet": "dragon"})"), kMonday1pm, &err));
+  EXPECT_TRUE(e->profile().fields.empty());
+  EXPECT_TRUE(e->setProfile(J(R"({"name": "  愛子  ", "pet": "cat"})"), kMonday1pm, &err)) << err;
+  EXPECT_EQ(e->profile().fields.at("name"), "愛子");
+  EXPECT_TRUE(e->setProfile(J(R"({"name": null})"), kMonday1pm, &err));
+  EXPECT_FALSE(e->profile().fields.count("name"));
+}
+
+TEST(Engine, BadSignalsNameTheField) {
+  auto e = demo();
+  std::string err;
+  EXPECT_FALSE(e->track(J(R"({"type": "teleport"})"), kMonday1pm, &err));
+  EXPECT_NE(err.find("signal.type"), std::string::npos);
+  EXPECT_FALSE(e->track(J(R"({"type": "dwell", "sku": "x", "seconds": -3})"), kMonday1pm, &err));
+  EXPECT_NE(err.find("signal.seconds"), std::string::npos);
+  EXPECT_FALSE(e->track(J(R"({"type": "view"})"), kMonday1pm, &err));
+  EXPECT_NE(err.find("signal.sku"), std::string::npos);
+  EXPECT_FALSE(e->track(J(R"({"type": "view", "sku": "x", "color": "red"})"), kMonday1pm, &err));
+  EXPECT_NE(err.find("signal.color"), std::string::npos);
+}
+
+TEST(Engine, SessionCapHoldsForThePageButNotTheNextVisit) {
+  auto e = demo();
+  std::string err;
+  int64_t t = kMonday1pm;
+  ASSERT_TRUE(e->track(J(R"({"type": "dwell", "sku": "cat-tower", "seconds": 30})"), t, &err));
+  auto d = e->decide("promo", t);
+  ASSERT_EQ(d->variant, "studying");
+  e->shown(*d, t);
+  e->shown(*d, t);  // idempotent within the page
+  // Still on screen on the same page, even though the cap (1 per session) is used.
+  EXPECT_EQ(variant(*e, "promo", t + kMinute), "studying");
+  // Next page of the same session: capped.
+  e->beginPage(t + 2 * kMinute);
+  EXPECT_EQ(variant(*e, "promo", t + 2 * kMinute), "default");
+  // A new session (after 30 idle minutes) — but the session's dwell is fresh, so study again.
+  e->beginPage(t + 3 * kHour);
+  ASSERT_TRUE(e->track(J(R"({"type": "dwell", "sku": "cat-tower", "seconds": 30})"), t + 3 * kHour, &err));
+  EXPECT_EQ(variant(*e, "promo", t + 3 * kHour), "studying");
+}
+
+TEST(Engine, YouMayAlsoLikeIsFrequencyCapped) {
+  auto e = demo();
+  int64_t t = kMonday1pm;
+  int shownCount = 0;
+  // Thirty page views over three days: session cap 1, cooldown 4 h, day cap 2, lifetime 5.
+  for (int i = 0; i < 30; ++i) {
+    int64_t now = t + i * 2 * kHour + (i % 3) * kMinute;
+    e->beginPage(now);
+    auto d = e->decide("also-like", now);
+    if (d->personalized()) {
+      ++shownCount;
+      e->shown(*d, now);
+    }
+  }
+  EXPECT_GE(shownCount, 3);
+  EXPECT_LE(shownCount, 5);
+}
+
+TEST(Engine, ExperimentArmIsStickyAndDeterministic) {
+  auto a = demo("device-0"), b = demo("device-0"), c = demo("device-3");
+  EXPECT_EQ(a->armOf("greeting-test"), "named");
+  EXPECT_EQ(b->armOf("greeting-test"), "named");
+  EXPECT_EQ(c->armOf("greeting-test"), "plain");
+  EXPECT_FALSE(a->inHoldout());
+  EXPECT_TRUE(demo("device-45")->inHoldout());
+}
+
+TEST(Engine, RepeatedEventIdsAreIgnored) {
+  auto e = demo();
+  std::string err;
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(e->track(J(R"({"type": "view", "sku": "dog-leash", "id": "tab1-7"})"), kMonday1pm, &err));
+  EXPECT_EQ(e->profile().products.at("dog-leash").views, 1);
+}
+
+TEST(Engine, ExplainSpeaksPlainWords) {
+  auto e = demo("device-0");
+  std::string err;
+  ASSERT_TRUE(e->setProfile(J(R"({"name": "Aiko", "pet": "dog"})"), kMonday1pm, &err));
+  std::string why = e->explain("greeting", kMonday1pm);
+  EXPECT_NE(why.find("You told us your name"), std::string::npos) << why;
+  EXPECT_NE(why.find("name and pet"), std::string::npos) << why;
+  EXPECT_NE(e->explain("help", kMonday1pm).find("usual content"), std::string::npos);
+}
+
+TEST(Engine, ReportsOncePerTaskPerClosedWindowWithinBudget) {
+  auto e = demo("device-0");
+  std::string err;
+  ASSERT_TRUE(e->setProfile(J(R"({"pet": "dog", "region": "kanto"})"), kMonday1pm, &err));
+  EXPECT_EQ(e->dueReports(kMonday1pm), "");  // this week has not closed yet
+  int64_t nextWeek = kMonday1pm + 7 * 24 * kHour;
+  e->beginPage(nextWeek);
+  std::string batch = e->dueReports(nextWeek);
+  ASSERT_FALSE(batch.empty());
+  ReportBatch b;
+  ASSERT_TRUE(ReportBatch::parse(batch, &b, &err)) << err;
+  // greeting-test (eps 4) + pet-mix (2) + region-mix (2) = 8 = the weekly budget.
+  EXPECT_EQ(b.reports.size(), 3u);
+  EXPECT_EQ(b.site, "petshop");
+  for (const auto& r : b.reports) EXPECT_EQ(r.win, "2026-W48");
+  // A retry sends identical bytes; nothing new is encoded for the same window.
+  EXPECT_EQ(e->dueReports(nextWeek), batch);
+  e->reportsFailed(nextWeek);
+  EXPECT_EQ(e->dueReports(nextWeek + 1000), "");  // backing off
+  EXPECT_EQ(e->dueReports(nextWeek + 3 * kMinute), batch);
+  std::vector<std::string> rids;
+  for (const auto& r : b.reports) rids.push_back(r.rid);
+  e->acknowledgeReports(rids, nextWeek);
+  EXPECT_EQ(e->dueReports(nextWeek + kHour), "");
+}
+
+TEST(Engine, NoReportLeavesTheDeviceWithAProfileValue) {
+  auto e = demo("device-0");
+  std::string err;
+  ASSERT_TRUE(e->setProfile(J(R"({"name": "Zebediah", "pet": "dog"})"), kMonday1pm, &err));
+  int64_t nextWeek = kMonday1pm + 7 * 24 * kHour;
+  std::string batch = e->dueReports(nextWeek);
+  EXPECT_EQ(batch.find("Zebediah"), std::string::npos);
+  EXPECT_EQ(batch.find("dog"), std::string::npos);
+  EXPECT_EQ(batch.find(e->profile().deviceId), std::string::npos);
+}

@@ -1,0 +1,99 @@
+#include <gtest/gtest.h>
+
+#include "engine.h"
+#include "test_util.h"
+
+using namespace omo;
+using namespace omo::testing;
+
+namespace {
+std::unique_ptr<Engine> engineWithHistory() {
+  auto e = std::make_unique<Engine>(demoRules(), 11);
+  std::string err;
+  e->beginPage(kMonday1pm);
+  EXPECT_TRUE(e->setProfile(J(R"({"name": "Aiko", "pet": "cat"})"), kMonday1pm, &err));
+  EXPECT_TRUE(e->track(J(R"({"type": "view", "sku": "cat-tower"})"), kMonday1pm, &err));
+  EXPECT_TRUE(e->track(J(R"({"type": "add_to_cart", "sku": "cat-food-tuna"})"), kMonday1pm, &err));
+  EXPECT_TRUE(e->track(J(R"({"type": "purchase"})"), kMonday1pm + kMinute, &err));
+  return e;
+}
+}  // namespace
+
+TEST(Profile, RoundTripsThroughItsStoredForm) {
+  auto e = engineWithHistory();
+  std::string stored = e->saveProfile();
+  Engine other(demoRules(), 99);
+  std::string err;
+  ASSERT_TRUE(other.loadProfile(stored, kMonday1pm + kHour, &err)) << err;
+  EXPECT_EQ(other.saveProfile(), stored);
+  EXPECT_EQ(other.profile().fields.at("name"), "Aiko");
+  EXPECT_TRUE(other.profile().purchasedSkus.count("cat-food-tuna"));
+  EXPECT_TRUE(other.profile().cart.empty());
+}
+
+TEST(Profile, CorruptionIsDetectedAndReplacedByAnEmptyProfile) {
+  auto e = engineWithHistory();
+  std::string stored = e->saveProfile();
+  const std::string bad[] = {
+      stored.substr(0, stored.size() / 2),                 // truncated
+      "",                                                   // empty file
+      "\x00\x01garbage",                                    // binary
+      R"({"v": 2})",                                        // missing parts
+      R"({"v": 99, "deviceId": "x"})",                      // from the future
+      std::string(stored).replace(stored.find("\"visits\":"), 9, "\"visits\":-"),  // negative count
+  };
+  for (const auto& text : bad) {
+    Engine other(demoRules(), 5);
+    std::string err;
+    EXPECT_FALSE(other.loadProfile(text, kMonday1pm, &err)) << text.substr(0, 40);
+    EXPECT_NE(err.find("corrupted profile"), std::string::npos) << err;
+    EXPECT_TRUE(other.profile().empty());
+    EXPECT_FALSE(other.profile().deviceId.empty());
+  }
+  // A wrong type deep inside names its path.
+  std::string wrong = stored;
+  wrong.replace(wrong.find("\"cart\":{}"), 9, "\"cart\":{\"x\":\"two\"}");
+  Engine other(demoRules(), 5);
+  std::string err;
+  EXPECT_FALSE(other.loadProfile(wrong, kMonday1pm, &err));
+  EXPECT_NE(err.find("behavior.cart.x"), std::string::npos) << err;
+}
+
+TEST(Profile, OldSchemaVersionIsMigrated) {
+  Engine e(demoRules(), 3);
+  std::string err;
+  ASSERT_TRUE(e.loadProfile(R"({"v": 1, "deviceId": "old", "created": 1, "updated": 1795406000000,
+    "fields": {"pet": "dog"}, "behavior": {"products": {}, "categories": {}, "cart": {}, "visits": 4}})",
+                            kMonday1pm, &err))
+      << err;
+  EXPECT_EQ(e.profile().fields.at("pet"), "dog");
+  EXPECT_EQ(e.profile().visits, 4);
+  EXPECT_NE(e.saveProfile().find("\"v\":2"), std::string::npos);
+}
+
+TEST(Profile, ExpiresAfterTheIdlePeriod) {
+  auto e = engineWithHistory();
+  std::string stored = e->saveProfile();
+  Engine later(demoRules(), 3);
+  std::string err;
+  ASSERT_TRUE(later.loadProfile(stored, kMonday1pm + 181LL * 24 * kHour, &err));
+  EXPECT_TRUE(later.profile().fields.empty());
+}
+
+TEST(Profile, StaysWithinItsSizeBound) {
+  Engine e(demoRules(), 3);
+  std::string err;
+  e.beginPage(kMonday1pm);
+  for (int i = 0; i < 3000; ++i) {
+    std::string sku = "sku-" + std::to_string(i) + std::string(60, 'x');
+    ASSERT_TRUE(e.track(J(("{\"type\":\"view\",\"sku\":\"" + sku + "\",\"category\":\"c" + std::to_string(i % 40) + "\"}").c_str()),
+                        kMonday1pm + i, &err))
+        << err;
+    ASSERT_TRUE(e.track(J(("{\"type\":\"purchase\",\"sku\":\"" + sku + "\"}").c_str()), kMonday1pm + i, &err));
+  }
+  std::string stored = e.saveProfile();
+  EXPECT_LE(stored.size(), Profile::kMaxBytes);
+  Engine back(demoRules(), 4);
+  EXPECT_TRUE(back.loadProfile(stored, kMonday1pm + kHour, &err)) << err;
+  EXPECT_EQ(back.profile().purchaseCount, 3000);  // counts survive compaction
+}

@@ -1,0 +1,87 @@
+#include <gtest/gtest.h>
+
+#include "rules.h"
+#include "test_util.h"
+
+using namespace omo;
+using omo::testing::J;
+
+namespace {
+std::vector<Diagnostic> problems(const char* text) {
+  Diagnostics d;
+  auto rs = Ruleset::compileText(text, &d);
+  EXPECT_EQ(rs == nullptr, !d.empty());
+  return d.list();
+}
+bool has(const std::vector<Diagnostic>& ds, const std::string& pointer, const std::string& fragment) {
+  for (const auto& d : ds)
+    if (d.pointer == pointer && d.message.find(fragment) != std::string::npos) return true;
+  return false;
+}
+}  // namespace
+
+TEST(Rules, DemoRulesCompile) {
+  auto rs = omo::testing::demoRules();
+  ASSERT_TRUE(rs);
+  EXPECT_EQ(rs->site, "petshop");
+  EXPECT_EQ(rs->slots.size(), 7u);
+  EXPECT_EQ(rs->hash.size(), 12u);
+  // Variants are ordered by priority, ties by file order.
+  const Slot* g = rs->slot("greeting");
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->variants.front().id, "urgent-night");
+  EXPECT_EQ(rs->measurements.size(), 3u);
+  EXPECT_EQ(rs->measurements[0].d(), 6);  // (plain, named, holdout) x (no, yes)
+  EXPECT_EQ(rs->measurements[1].categories.back(), "unset");
+}
+
+TEST(Rules, SyntaxErrorHasAPosition) {
+  auto ds = problems("{\"version\": 1,\n \"site\": }");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].pointer, "");
+  EXPECT_NE(ds[0].message.find("line 2"), std::string::npos) << ds[0].message;
+}
+
+TEST(Rules, EveryProblemIsReportedAtOnceWithItsPointer) {
+  auto ds = problems(R"J({
+    "version": 1, "site": "shop", "slotz": {},
+    "profile": {"fields": {"pet": {"type": "choice"}, "nick": {"type": "txt"}}},
+    "slots": {"hero": {"variants": [
+      {"id": "a", "text": "x", "whenn": {}},
+      {"id": "b", "text": "Hi {{profile.name", "when": {"profile.pet": {"$regex": "(("}}},
+      {"id": "c", "text": "y", "when": {"x": {"$bogus": 1}}, "segments": ["nope"], "cap": {"session": -1}},
+      {"id": "a", "image": {"src": "javascript:alert(1)"}},
+      {"id": "e"}
+    ]}}
+  })J");
+  EXPECT_TRUE(has(ds, "/slotz", "unknown key"));
+  EXPECT_TRUE(has(ds, "/profile/fields/pet/values", "needs its list"));
+  EXPECT_TRUE(has(ds, "/profile/fields/nick/type", "text or choice"));
+  EXPECT_TRUE(has(ds, "/slots/hero/variants/0/whenn", "unknown key"));
+  EXPECT_TRUE(has(ds, "/slots/hero/variants/1/text", "unterminated"));
+  EXPECT_TRUE(has(ds, "/slots/hero/variants/1/when/profile.pet/$regex", "invalid regular expression"));
+  EXPECT_TRUE(has(ds, "/slots/hero/variants/2/when/x/$bogus", "unknown operator"));
+  EXPECT_TRUE(has(ds, "/slots/hero/variants/2/segments/0", "unknown segment"));
+  EXPECT_TRUE(has(ds, "/slots/hero/variants/2/cap/session", "between"));
+  EXPECT_TRUE(has(ds, "/slots/hero/variants/3/id", "duplicate"));
+  EXPECT_TRUE(has(ds, "/slots/hero/variants/3/image/src", "relative path or an http(s) URL"));
+  EXPECT_TRUE(has(ds, "/slots/hero/variants/4", "needs something to show"));
+  EXPECT_GE(ds.size(), 12u);
+}
+
+TEST(Rules, WrongTypesAreErrorsNotCrashes) {
+  const char* docs[] = {"[]", "null", "42", "\"x\"", R"({"version": "1", "site": 5})",
+                        R"({"version": 1, "site": "s", "slots": []})",
+                        R"({"version": 1, "site": "s", "slots": {"a": {"variants": {}}}})",
+                        R"({"version": 1, "site": "s", "slots": {"a": {"variants": [null, 3, []]}}})",
+                        R"({"version": 1, "site": "s", "experiments": {"x": {"arms": ["a"], "weights": [2]}}})",
+                        R"({"version": 2, "site": "s"})",
+                        R"({"version": 1, "site": "s", "measurements": [{"id": "m", "field": "name"}]})"};
+  for (const char* doc : docs) EXPECT_FALSE(problems(doc).empty()) << doc;
+}
+
+TEST(Rules, FreeTextFieldsCannotBeMeasured) {
+  auto ds = problems(R"({"version": 1, "site": "s", "profile": {"fields": {"name": {"type": "text"}}},
+                         "measurements": [{"id": "m", "field": "name"}]})");
+  EXPECT_TRUE(has(ds, "/measurements/0/field", "free text never leaves the device"));
+}
