@@ -339,6 +339,7 @@ bool evalOp(const OpNode& n, const Json& actual, const SavedGroups& groups) {
 bool evalValue(const ValueMatcher& m, const Json& value, const SavedGroups& groups) {
   switch (m.kind) {
     case ValueMatcher::String:
+      if (value.is_string() && !m.insensitive) return value.get_ref<const std::string&>() == m.str;
       return m.insensitive ? js::lowerAscii(js::toString(value)) == m.str : js::toString(value) == m.str;
     case ValueMatcher::Number: return js::toNumber(value) == m.num;
     case ValueMatcher::Bool: return !value.is_null() && js::truthy(value) == m.boolean;

@@ -167,6 +167,7 @@ void Engine::newDeviceId(int64_t nowMs) {
   profile_.deviceId = rng_.base64url(16);
   profile_.createdMs = profile_.updatedMs = nowMs;
   shownThisPage_.clear();
+  changed();
 }
 
 bool Engine::loadProfile(const std::string& text, int64_t nowMs, std::string* error) {
@@ -181,11 +182,13 @@ bool Engine::loadProfile(const std::string& text, int64_t nowMs, std::string* er
   }
   profile_ = std::move(p);
   shownThisPage_.clear();
+  changed();
   return true;
 }
 
 bool Engine::setProfileObject(const Profile& p) {
   profile_ = p;
+  changed();
   return true;
 }
 
@@ -243,7 +246,10 @@ std::string Engine::saveProfile() const { return profile_.serialize(); }
 
 void Engine::forget(int64_t nowMs) { newDeviceId(nowMs); }
 
-bool Engine::setContext(const Json& ctx, std::string* error) { return Context::fromJson(ctx, &context_, error); }
+bool Engine::setContext(const Json& ctx, std::string* error) {
+  changed();
+  return Context::fromJson(ctx, &context_, error);
+}
 
 bool Engine::setProfile(const Json& fields, int64_t nowMs, std::string* error) {
   if (!fields.is_object()) {
@@ -299,10 +305,12 @@ bool Engine::setProfile(const Json& fields, int64_t nowMs, std::string* error) {
   }
   profile_.fields = std::move(next);
   profile_.updatedMs = nowMs;
+  changed();
   return true;
 }
 
 void Engine::recordPageSession(int64_t nowMs) {
+  changed();
   Session& s = profile_.session;
   if (s.number == 0 || nowMs - s.lastMs > Profile::kSessionGapMs || nowMs < s.lastMs - kMsPerDay) {
     s.number += 1;
@@ -414,33 +422,47 @@ bool Engine::track(const Signal& s, int64_t nowMs, std::string* error) {
   }
   profile_.updatedMs = nowMs;
   profile_.compact();
+  changed();
   return true;
 }
 
 // ---- attributes -----------------------------------------------------------------
 
 Json Engine::attributes(int64_t nowMs) const {
+  if (attributesStale_) {
+    buildAttributes();
+    attributesStale_ = false;
+  }
+  refreshClockAttributes(nowMs);
+  return attributes_;
+}
+
+const Json& Engine::attributesAt(int64_t nowMs) const {
+  if (attributesStale_) {
+    buildAttributes();
+    attributesStale_ = false;
+  }
+  refreshClockAttributes(nowMs);
+  return attributes_;
+}
+
+void Engine::buildAttributes() const {
   const Profile& p = profile_;
   Json a = Json::object();
   Json prof = Json::object();
   for (const auto& [k, v] : p.fields) prof[k] = v;
   a["profile"] = prof;
 
-  LocalTime lt = localTime(nowMs, context_.tzOffsetMinutes);
-  std::string region = p.fields.count("region") ? p.fields.at("region") : context_.region;
-  auto south = rules_->southernRegions.find(region);
   Json ctx = Json::object();
-  ctx["hour"] = lt.hour;
-  ctx["minute"] = lt.minute;
-  ctx["weekday"] = lt.weekday;
-  ctx["date"] = lt.date();
-  ctx["month"] = lt.month;
-  ctx["season"] = season(lt.month, south != rules_->southernRegions.end() && south->second);
+  // Clock-dependent keys first, filled by refreshClockAttributes.
+  for (const char* k : {"hour", "minute", "weekday", "date", "month", "season"}) ctx[k] = nullptr;
   ctx["device"] = context_.device;
   if (!context_.language.empty()) ctx["language"] = context_.language;
   ctx["path"] = context_.path;
   ctx["referrer"] = context_.referrer;
-  if (!region.empty()) ctx["region"] = region;
+  auto region = p.fields.find("region");
+  std::string r = region != p.fields.end() ? region->second : context_.region;
+  if (!r.empty()) ctx["region"] = r;
   a["context"] = ctx;
 
   Json b = Json::object();
@@ -465,7 +487,6 @@ Json Engine::attributes(int64_t nowMs) const {
   }
   b["cart"] = cart;
   b["cartCount"] = count;
-  if (!p.cart.empty()) b["cartIdleSeconds"] = std::max<int64_t>(0, (nowMs - p.cartChangedMs) / 1000);
   Json purchases = Json::array();
   for (const auto& s : p.purchasedSkus) purchases.push_back(s);
   b["purchases"] = purchases;
@@ -474,10 +495,6 @@ Json Engine::attributes(int64_t nowMs) const {
   b["purchasedCategories"] = pc;
   b["purchaseCount"] = p.purchaseCount;
   b["visits"] = p.visits;
-  if (p.lastPurchaseMs) {
-    b["daysSinceLastPurchase"] = std::max<int64_t>(0, (nowMs - p.lastPurchaseMs) / kMsPerDay);
-    b["hoursSinceLastPurchase"] = std::max<int64_t>(0, (nowMs - p.lastPurchaseMs) / kMsPerHour);
-  }
   std::string focus;
   double focusDwell = 0;
   for (const auto& [sku, secs] : p.session.dwell)
@@ -496,10 +513,33 @@ Json Engine::attributes(int64_t nowMs) const {
   Json s = Json::object();
   s["pageViews"] = p.session.pageViews;
   s["cartViews"] = p.session.cartViews;
-  s["seconds"] = p.session.startMs ? std::max<int64_t>(0, (nowMs - p.session.startMs) / 1000) : 0;
+  s["seconds"] = 0;
   s["isFirstVisit"] = p.visits <= 1;
   a["session"] = s;
-  return a;
+  attributes_ = std::move(a);
+}
+
+void Engine::refreshClockAttributes(int64_t nowMs) const {
+  const Profile& p = profile_;
+  LocalTime lt = localTime(nowMs, context_.tzOffsetMinutes);
+  Json& ctx = attributes_["context"];
+  ctx["hour"] = lt.hour;
+  ctx["minute"] = lt.minute;
+  ctx["weekday"] = lt.weekday;
+  ctx["date"] = lt.date();
+  ctx["month"] = lt.month;
+  const Json* region = member(ctx, "region");
+  auto south = region ? rules_->southernRegions.find(region->get<std::string>()) : rules_->southernRegions.end();
+  ctx["season"] = season(lt.month, south != rules_->southernRegions.end() && south->second);
+  Json& b = attributes_["behavior"];
+  if (!p.cart.empty()) b["cartIdleSeconds"] = std::max<int64_t>(0, (nowMs - p.cartChangedMs) / 1000);
+  else b.erase("cartIdleSeconds");
+  if (p.lastPurchaseMs) {
+    b["daysSinceLastPurchase"] = std::max<int64_t>(0, (nowMs - p.lastPurchaseMs) / kMsPerDay);
+    b["hoursSinceLastPurchase"] = std::max<int64_t>(0, (nowMs - p.lastPurchaseMs) / kMsPerHour);
+  }
+  attributes_["session"]["seconds"] =
+      p.session.startMs ? std::max<int64_t>(0, (nowMs - p.session.startMs) / 1000) : 0;
 }
 
 // ---- experiments ------------------------------------------------------------------
@@ -635,7 +675,7 @@ bool Engine::eligible(const Variant& v, const Json& attrs, const LocalTime& lt, 
 
 std::vector<Decision> Engine::decideAll(int64_t nowMs) const {
   std::vector<Decision> out;
-  Json attrs = attributes(nowMs);
+  const Json& attrs = attributesAt(nowMs);
   LocalTime lt = localTime(nowMs, context_.tzOffsetMinutes);
   bool holdout = inHoldout();
   for (const auto& slot : rules_->slots) {

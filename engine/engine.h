@@ -76,7 +76,10 @@ class Engine {
 
   // ---- inputs ---------------------------------------------------------
   bool setContext(const Json& ctx, std::string* error);
-  void setContext(const Context& c) { context_ = c; }
+  void setContext(const Context& c) {
+    context_ = c;
+    changed();
+  }
   // Declared fields, checked against the rules' schema (unknown field,
   // value not allowed, too long, control characters); a null value clears
   // a field. Nothing is changed when any field fails.
@@ -117,6 +120,14 @@ class Engine {
   Context context_;
   Rng rng_;
   std::set<std::string> shownThisPage_;
+  // The attributes document is rebuilt only after a change of profile or
+  // context; the clock-dependent values are refreshed on every call.
+  mutable Json attributes_;
+  mutable bool attributesStale_ = true;
+  void changed() { attributesStale_ = true; }
+  void buildAttributes() const;
+  void refreshClockAttributes(int64_t nowMs) const;
+  const Json& attributesAt(int64_t nowMs) const;
 
   bool eligible(const Variant& v, const Json& attrs, const LocalTime& lt, int64_t nowMs, Decision* d) const;
   int armIndex(const Experiment& e) const;
