@@ -9,6 +9,7 @@
 #include <string>
 
 #include "engine.h"
+#include "parse.h"
 
 namespace {
 
@@ -90,6 +91,33 @@ void BM_DecidePageNoMatch(benchmark::State& state) {
   state.counters["pages_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_DecidePageNoMatch)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+
+// The peer: an interpreter that reads each condition from the JSON rules at
+// every evaluation, as a straightforward GrowthBook-style SDK does. Same
+// visitor and rules as BM_DecidePageNoMatch; the ratio is what compiling
+// conditions once buys.
+void BM_DecidePageInterpreted(benchmark::State& state) {
+  auto e = makeEngine(static_cast<int>(state.range(0)), "fish");
+  std::string err;
+  omo::Json doc = omo::parseJson(makeRules(static_cast<int>(state.range(0))), &err);
+  const omo::Json attrs = e->attributes(kNow);
+  for (auto _ : state) {
+    int matched = 0;
+    for (auto& slot : doc["slots"].items()) {
+      for (const auto& v : slot.value()["variants"]) {
+        if (omo::Condition::compile(v["when"]).eval(attrs)) {
+          ++matched;
+          break;
+        }
+      }
+    }
+    if (matched) state.SkipWithError("expected no match");
+    benchmark::DoNotOptimize(matched);
+  }
+  state.counters["rules"] = static_cast<double>(state.range(0));
+  state.counters["pages_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_DecidePageInterpreted)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 
 void BM_CompileRules(benchmark::State& state) {
   std::string text = makeRules(static_cast<int>(state.range(0)));

@@ -1,0 +1,198 @@
+// The collector's dashboard: asks for the admin token, reads
+// GET /v1/results?site=S and draws each task's estimates per window with
+// uPlot, every point with its 95% interval as an error bar. Without uPlot
+// (npm ci not run) the same numbers still show as tables.
+(function () {
+  'use strict';
+  var form = document.getElementById('login');
+  var out = document.getElementById('results');
+  var statusEl = document.getElementById('status');
+  var COLORS = ['#2457c5', '#d1495b', '#00798c', '#edae49', '#66a182', '#8d5a97', '#30638e', '#c05800'];
+
+  // A link may carry "#site=S&token=T" (the fragment never reaches a
+  // server); it is moved into this tab's storage and wiped from the address bar.
+  if (location.hash.length > 1) {
+    var params = new URLSearchParams(location.hash.slice(1));
+    if (params.get('token')) sessionStorage.setItem('omotenashi.token', params.get('token'));
+    if (params.get('site')) sessionStorage.setItem('omotenashi.site', params.get('site'));
+    history.replaceState(null, '', location.pathname);
+  }
+  // The token lives for this tab only.
+  var saved = sessionStorage.getItem('omotenashi.token');
+  if (saved) document.getElementById('token').value = saved;
+  var savedSite = sessionStorage.getItem('omotenashi.site');
+  if (savedSite) document.getElementById('site').value = savedSite;
+
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function pct(x) { return (100 * x).toFixed(2) + '%'; }
+  function signedPct(x) { return (x >= 0 ? '+' : '') + (100 * x).toFixed(2) + ' pt'; }
+
+  // Seconds since the epoch of the Monday starting ISO week "YYYY-Www".
+  function weekStart(win) {
+    var m = /^(\d{4})-W(\d{2})$/.exec(win);
+    if (!m) return 0;
+    var year = +m[1], week = +m[2];
+    var jan4 = Date.UTC(year, 0, 4) / 1000;
+    var wd = (new Date(jan4 * 1000).getUTCDay() + 6) % 7; // Monday = 0
+    return jan4 - wd * 86400 + (week - 1) * 7 * 86400;
+  }
+
+  function table(headers, rows) {
+    var t = el('table');
+    var tr = el('tr');
+    headers.forEach(function (h) { tr.appendChild(el('th', null, h)); });
+    t.appendChild(tr);
+    rows.forEach(function (r) {
+      var row = el('tr');
+      r.forEach(function (c, i) { row.appendChild(el('td', i > 0 ? { class: 'num' } : null, c)); });
+      t.appendChild(row);
+    });
+    return t;
+  }
+
+  // One chart: x = window start, one series per name, error bars drawn from
+  // lows/highs in a draw hook (uPlot has no built-in error bars; bands need
+  // two points, and a task often has one released window).
+  function chart(parent, title, xs, series, yLabel) {
+    if (typeof uPlot === 'undefined') {
+      parent.appendChild(el('p', { class: 'meta' }, 'Charts need uPlot: run `npm ci` in server/dashboard.'));
+      return;
+    }
+    var data = [xs];
+    var opts = {
+      title: title,
+      width: Math.min(940, out.clientWidth || 940),
+      height: 280,
+      scales: {
+        // Half a week of margin on both sides, so a single window is not drawn on the edge.
+        x: { time: true, range: [Math.min.apply(null, xs) - 4 * 86400, Math.max.apply(null, xs) + 4 * 86400] },
+        y: { range: function (u, min, max) {
+          var lo = 1, hi = 0;
+          series.forEach(function (s) { s.low.forEach(function (v) { if (v != null) lo = Math.min(lo, v); });
+                                        s.high.forEach(function (v) { if (v != null) hi = Math.max(hi, v); }); });
+          if (hi < lo) { lo = 0; hi = 1; }
+          var pad = (hi - lo) * 0.08 || 0.01;
+          return [Math.max(0, lo - pad), Math.min(1, hi + pad)];
+        } },
+      },
+      axes: [{}, { label: yLabel, size: 70, values: function (u, vals) { return vals.map(function (v) { return (100 * v).toFixed(1) + '%'; }); } }],
+      series: [{}],
+      hooks: { draw: [function (u) {
+        var ctx = u.ctx;
+        ctx.save();
+        ctx.lineWidth = 2 * devicePixelRatio;
+        series.forEach(function (s, si) {
+          if (!u.series[si + 1].show) return;
+          ctx.strokeStyle = s.color;
+          for (var i = 0; i < xs.length; i++) {
+            if (s.low[i] == null) continue;
+            var x = u.valToPos(xs[i], 'x', true);
+            var y0 = u.valToPos(s.low[i], 'y', true), y1 = u.valToPos(s.high[i], 'y', true);
+            ctx.beginPath();
+            ctx.moveTo(x, y0); ctx.lineTo(x, y1);
+            ctx.moveTo(x - 4 * devicePixelRatio, y0); ctx.lineTo(x + 4 * devicePixelRatio, y0);
+            ctx.moveTo(x - 4 * devicePixelRatio, y1); ctx.lineTo(x + 4 * devicePixelRatio, y1);
+            ctx.stroke();
+          }
+        });
+        ctx.restore();
+      }] },
+    };
+    series.forEach(function (s) {
+      data.push(s.values);
+      opts.series.push({ label: s.name, stroke: s.color, width: 1.5, points: { show: true, size: 8, fill: s.color },
+                         value: function (u, v) { return v == null ? '-' : pct(v); } });
+    });
+    var box = el('div', { class: 'chart' });
+    parent.appendChild(box);
+    new uPlot(opts, data, box);
+  }
+
+  function render(body) {
+    out.textContent = '';
+    document.getElementById('k').textContent = body.k;
+    out.appendChild(el('p', { class: 'meta' }, 'Site ' + body.site + ', current window ' + body.currentWindow +
+                                             ', k = ' + body.k + '.'));
+    var byTask = {};
+    var order = [];
+    (body.tasks || []).forEach(function (t) {
+      if (!byTask[t.task]) { byTask[t.task] = []; order.push(t.task); }
+      byTask[t.task].push(t);
+    });
+    if (!order.length) out.appendChild(el('p', null, 'No reports yet for this site.'));
+    order.forEach(function (name) {
+      var entries = byTask[name].sort(function (a, b) { return a.win < b.win ? -1 : 1; });
+      var section = el('section');
+      section.appendChild(el('h2', null, name + ' (' + entries[0].kind + ')'));
+      var released = entries.filter(function (t) { return t.status === 'released'; });
+      var withheld = entries.filter(function (t) { return t.status !== 'released'; });
+      if (released.length) {
+        var xs = released.map(function (t) { return weekStart(t.win); });
+        var experiment = released.some(function (t) { return t.arms && t.arms.length; });
+        var names = [];
+        released.forEach(function (t) {
+          (experiment ? (t.arms || []).map(function (a) { return a.arm; }) : t.cells.map(function (c) { return c.label; }))
+            .forEach(function (n) { if (names.indexOf(n) < 0) names.push(n); });
+        });
+        var series = names.map(function (n, i) {
+          var s = { name: n, color: COLORS[i % COLORS.length], values: [], low: [], high: [] };
+          released.forEach(function (t) {
+            var item = (experiment ? t.arms || [] : t.cells).filter(function (c) { return (c.arm || c.label) === n; })[0];
+            s.values.push(item ? (experiment ? item.rate : item.share) : null);
+            s.low.push(item ? item.low : null);
+            s.high.push(item ? item.high : null);
+          });
+          return s;
+        });
+        chart(section, experiment ? 'Conversion rate by arm (95% intervals)' : 'Share by value (95% intervals)',
+              xs, series, experiment ? 'conversion' : 'share');
+        released.forEach(function (t) {
+          section.appendChild(el('p', { class: 'meta' }, t.win + ': ' + t.n + ' reports, eps ' + t.eps + ', ' + t.d +
+                                                       ' cells, rules ' + (t.cfgs || []).join(', ')));
+          if (t.arms && t.arms.length) {
+            section.appendChild(table(['arm', 'reports (est.)', 'conversion', '95% interval', 'lift vs holdout', '95% interval'],
+              t.arms.map(function (a) {
+                return [a.arm, Math.round(a.reports).toString(), pct(a.rate), pct(a.low) + ' to ' + pct(a.high),
+                        a.lift === undefined ? '' : signedPct(a.lift),
+                        a.lift === undefined ? '' : signedPct(a.liftLow) + ' to ' + signedPct(a.liftHigh)];
+              })));
+          }
+          section.appendChild(table(['cell', 'count (est.)', 'share', '95% interval'], t.cells.map(function (c) {
+            return [c.label, c.count.toFixed(1), pct(c.share), pct(c.low) + ' to ' + pct(c.high)];
+          })));
+        });
+      }
+      withheld.forEach(function (t) {
+        section.appendChild(el('p', { class: 'withheld' }, t.win + ': not released (' + t.reason + ')'));
+      });
+      out.appendChild(section);
+    });
+  }
+
+  function load() {
+    var site = document.getElementById('site').value.trim();
+    var token = document.getElementById('token').value.trim();
+    sessionStorage.setItem('omotenashi.token', token);
+    sessionStorage.setItem('omotenashi.site', site);
+    statusEl.textContent = 'Loading...';
+    fetch('/v1/results?site=' + encodeURIComponent(site), { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' })
+      .then(function (res) {
+        return res.json().then(function (body) { return { status: res.status, body: body }; });
+      })
+      .then(function (r) {
+        if (r.status === 401) { statusEl.textContent = 'Wrong token.'; out.textContent = ''; return; }
+        if (r.status !== 200) { statusEl.textContent = (r.body && r.body.error) || ('Error ' + r.status); return; }
+        statusEl.textContent = '';
+        render(r.body);
+      })
+      .catch(function (e) { statusEl.textContent = 'Cannot reach the collector: ' + e.message; });
+  }
+
+  form.addEventListener('submit', function (e) { e.preventDefault(); load(); });
+  if (saved) load();
+})();
