@@ -126,19 +126,28 @@ std::string LocalTime::date() const {
   return buf;
 }
 
-std::string LocalTime::isoWeek() const {
+std::string LocalTime::isoWeek() const { return isoWeekOfDay(dayNumber); }
+
+std::string isoWeekUtc(int64_t nowMs) { return localTime(nowMs, 0).isoWeek(); }
+
+std::string isoWeekOfDay(int64_t day) {
   int y, w;
-  isoWeekOf(dayNumber, &y, &w);
+  isoWeekOf(day, &y, &w);
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-W%02d", y, w);
   return buf;
 }
 
-std::string isoWeekUtc(int64_t nowMs) { return localTime(nowMs, 0).isoWeek(); }
+int64_t isoWeekStartDay(int year, int week) {
+  // Week 1 holds January 4th.
+  int64_t jan4 = daysFromCivil(year, 1, 4);
+  int wd = static_cast<int>(((jan4 % 7) + 7 + 4) % 7);
+  return jan4 - ((wd == 0 ? 7 : wd) - 1) + static_cast<int64_t>(week - 1) * 7;
+}
 
-bool isoWeekBounds(const std::string& week, int64_t* startMs, int64_t* endMs) {
-  int y = 0, w = 0;
+bool parseIsoWeek(const std::string& week, int* year, int* weekNumber) {
   if (week.size() != 8 || week[4] != '-' || week[5] != 'W') return false;
+  int y = 0, w = 0;
   for (int i = 0; i < 4; ++i) {
     if (week[i] < '0' || week[i] > '9') return false;
     y = y * 10 + (week[i] - '0');
@@ -147,17 +156,12 @@ bool isoWeekBounds(const std::string& week, int64_t* startMs, int64_t* endMs) {
     if (week[i] < '0' || week[i] > '9') return false;
     w = w * 10 + (week[i] - '0');
   }
-  if (w < 1 || w > 53 || y < 1970) return false;
-  // The Monday of ISO week 1 is the Monday of the week holding January 4th.
-  int64_t jan4 = daysFromCivil(y, 1, 4);
-  int wd = static_cast<int>(((jan4 % 7) + 7 + 4) % 7);
-  int isoWd = wd == 0 ? 7 : wd;
-  int64_t monday = jan4 - (isoWd - 1) + static_cast<int64_t>(w - 1) * 7;
+  if (y < 1970 || w < 1 || w > 53) return false;
   int iy, iw;
-  isoWeekOf(monday, &iy, &iw);
+  isoWeekOf(isoWeekStartDay(y, w), &iy, &iw);
   if (iy != y || iw != w) return false;  // week 53 of a 52-week year
-  *startMs = monday * 86400000;
-  *endMs = (monday + 7) * 86400000;
+  if (year) *year = y;
+  if (weekNumber) *weekNumber = w;
   return true;
 }
 

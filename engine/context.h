@@ -37,9 +37,12 @@ struct LocalTime {
 LocalTime localTime(int64_t nowMs, int tzOffsetMinutes);
 // "winter" | "spring" | "summer" | "autumn" for a month in a hemisphere.
 const char* season(int month, bool southernHemisphere);
-// ISO week of a UTC instant, "2026-W48": the measurement window.
+// ISO 8601 weeks ("2026-W48") are the measurement windows. Days count from
+// 1970-01-01.
 std::string isoWeekUtc(int64_t nowMs);
-// Start (inclusive) and end (exclusive) of an ISO week "YYYY-Www", UTC ms.
-bool isoWeekBounds(const std::string& week, int64_t* startMs, int64_t* endMs);
+std::string isoWeekOfDay(int64_t day);
+// True only for a week that exists ("2025-W53" does not); year/week may be null.
+bool parseIsoWeek(const std::string& week, int* year, int* weekNumber);
+int64_t isoWeekStartDay(int year, int week);   // its Monday
 
 }  // namespace omo

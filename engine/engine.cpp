@@ -766,8 +766,9 @@ int Engine::truthFor(const MeasurementTask& t, const std::string& window) const 
   if (!e) return -1;
   int arm = inHoldout() ? static_cast<int>(e->arms.size()) : armIndex(*e);
   if (arm < 0) return -1;  // not enrolled
-  int64_t start = 0, end = 0;
-  isoWeekBounds(window, &start, &end);
+  int year = 0, week = 0;
+  parseIsoWeek(window, &year, &week);
+  int64_t end = (isoWeekStartDay(year, week) + 7) * kMsPerDay;
   auto c = profile_.conversions.find(t.experiment + "/" + t.conversion);
   bool converted = c != profile_.conversions.end() && c->second < end;
   return arm * 2 + (converted ? 1 : 0);

@@ -4,6 +4,8 @@
 // No exceptions, no clock, no randomness but the Rng handed in.
 #include "measure.h"
 
+#include "context.h"
+
 #include <cmath>
 #include <string_view>
 
@@ -66,37 +68,6 @@ bool integerOf(const Json& v, int64_t* out) {
     return true;
   }
   return false;
-}
-
-// Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-int64_t yearOfDay(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return y + (m <= 2);
-}
-// 1 = Monday ... 7 = Sunday; 1970-01-01 was a Thursday.
-int isoWeekday(int64_t day) {
-  int64_t r = (day + 3) % 7;
-  if (r < 0) r += 7;
-  return static_cast<int>(r) + 1;
-}
-int64_t week1Monday(int64_t year) {
-  int64_t jan4 = daysFromCivil(year, 1, 4);
-  return jan4 - (isoWeekday(jan4) - 1);
 }
 
 // "[json.exception.parse_error.101] parse error at ..." -> "parse error at ...".
@@ -178,44 +149,6 @@ Json epsJson(double eps) {
 
 }  // namespace
 
-// --- ISO weeks ---------------------------------------------------------------
-
-namespace measure {
-
-bool parseIsoWeek(const std::string& win, int* year, int* week) {
-  // "YYYY-Www": exactly 8 bytes.
-  if (win.size() != 8 || win[4] != '-' || win[5] != 'W') return false;
-  int y = 0, w = 0;
-  for (int i = 0; i < 4; ++i) {
-    if (win[i] < '0' || win[i] > '9') return false;
-    y = y * 10 + (win[i] - '0');
-  }
-  for (int i = 6; i < 8; ++i) {
-    if (win[i] < '0' || win[i] > '9') return false;
-    w = w * 10 + (win[i] - '0');
-  }
-  if (y < 1970 || w < 1) return false;
-  int64_t weeks = (week1Monday(y + 1) - week1Monday(y)) / 7;  // 52 or 53
-  if (w > weeks) return false;
-  if (year) *year = y;
-  if (week) *week = w;
-  return true;
-}
-
-int64_t isoWeekStartDay(int year, int week) { return week1Monday(year) + 7 * int64_t(week - 1); }
-
-std::string isoWeekOfDay(int64_t day) {
-  int64_t thursday = day - (isoWeekday(day) - 1) + 3;  // the week belongs to its Thursday's year
-  int64_t year = yearOfDay(thursday);
-  int64_t week = (thursday - week1Monday(year)) / 7 + 1;
-  std::string out = std::to_string(year) + "-W";
-  if (week < 10) out += '0';
-  out += std::to_string(week);
-  return out;
-}
-
-}  // namespace measure
-
 // --- Report ------------------------------------------------------------------
 
 Json Report::toJson() const {
@@ -262,7 +195,7 @@ bool Report::fromJson(const Json& j, Report* out, std::string* error) {
   r.cfg = v->get_ref<const std::string&>();
 
   if (!(v = member(j, "win"))) return fail("win", "missing");
-  if (!v->is_string() || !measure::parseIsoWeek(v->get_ref<const std::string&>(), nullptr, nullptr))
+  if (!v->is_string() || !parseIsoWeek(v->get_ref<const std::string&>(), nullptr, nullptr))
     return fail("win", "must be an ISO week \"YYYY-Www\" that exists");
   r.win = v->get_ref<const std::string&>();
 

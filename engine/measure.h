@@ -99,14 +99,6 @@ struct ArmConversion {
 // Empty when the labels are not arm/no, arm/yes pairs.
 std::vector<ArmConversion> conversions(const Estimate& e, double eps);
 
-// ISO 8601 weeks, the report window ("2026-W48"). Days count from 1970-01-01
-// (UTC); the caller brings the clock.
-// True for a well-formed, real week (W53 only in years that have one).
-bool parseIsoWeek(const std::string& win, int* year, int* week);
-// First day (Monday) of the week; the window closes 7 days later at 00:00 UTC.
-int64_t isoWeekStartDay(int year, int week);
-// The window containing `day`.
-std::string isoWeekOfDay(int64_t day);
 
 }  // namespace measure
 }  // namespace omo

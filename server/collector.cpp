@@ -1,5 +1,7 @@
 #include "collector.h"
 
+#include "context.h"
+
 #include <httplib.h>
 
 #include <chrono>
@@ -340,7 +342,7 @@ Json Collector::results(const std::string& site, std::string* error) {
   Json out = Json::object();
   out["site"] = site;
   out["k"] = opt_.k;
-  out["currentWindow"] = measure::isoWeekOfDay(today);
+  out["currentWindow"] = isoWeekOfDay(today);
   Json tasks = Json::array();
   for (const auto& t : tallies) {
     Json j = Json::object();
@@ -350,8 +352,8 @@ Json Collector::results(const std::string& site, std::string* error) {
     bool labelled = info != opt_.tasks.end() && static_cast<int>(info->second.labels.size()) == t.d;
     j["kind"] = info != opt_.tasks.end() ? info->second.kind : "unknown";
     int year = 0, week = 0;
-    measure::parseIsoWeek(t.win, &year, &week);  // validated on the way in
-    int64_t closesDay = measure::isoWeekStartDay(year, week) + 7;
+    parseIsoWeek(t.win, &year, &week);  // validated on the way in
+    int64_t closesDay = isoWeekStartDay(year, week) + 7;
     j["closes"] = utcDate(closesDay) + "T00:00:00Z";
     if (today < closesDay) {
       // Nothing about an open window leaves, not even how many reports it has.

@@ -1,5 +1,7 @@
 #include "simulate.h"
 
+#include "context.h"
+
 #include <httplib.h>
 
 #include <chrono>
@@ -238,7 +240,7 @@ int run(int argc, char** argv) {
     } else if (a == "--post") {
       postUrl = v;
     } else if (a == "--window") {
-      if (!measure::parseIsoWeek(v, nullptr, nullptr)) return usage("--window: must be an ISO week YYYY-Www that exists");
+      if (!parseIsoWeek(v, nullptr, nullptr)) return usage("--window: must be an ISO week YYYY-Www that exists");
       window = v;
     } else {
       return usage("unknown option " + a);
@@ -262,7 +264,7 @@ int run(int argc, char** argv) {
     int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
-    window = measure::isoWeekOfDay(now / 86400 - 7);
+    window = isoWeekOfDay(now / 86400 - 7);
   }
 
   // Posting: batches of at most 100 reports, retried after 429 as told.

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "collector.h"
+#include "context.h"
 #include "measure.h"
 #include "parse.h"
 
@@ -24,7 +25,7 @@ const char* kToken = "test-token-0123456789";
 
 // 2026-W10 runs Monday 2026-03-02 .. Sunday 2026-03-08.
 constexpr int64_t kDay = 86400;
-const int64_t kW10Start = measure::isoWeekStartDay(2026, 10) * kDay;
+const int64_t kW10Start = isoWeekStartDay(2026, 10) * kDay;
 
 struct TempDir {
   std::string path;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "context.h"
 #include "measure.h"
 
 namespace omo {
@@ -167,25 +168,25 @@ TEST(MeasureTest, EncodeMakesAValidReportAndRoundTrips) {
 
 TEST(MeasureTest, IsoWeeks) {
   int y = 0, w = 0;
-  EXPECT_TRUE(measure::parseIsoWeek("2026-W48", &y, &w));
+  EXPECT_TRUE(parseIsoWeek("2026-W48", &y, &w));
   EXPECT_EQ(y, 2026);
   EXPECT_EQ(w, 48);
-  EXPECT_TRUE(measure::parseIsoWeek("2026-W53", nullptr, nullptr));   // Jan 1 2026 is a Thursday
-  EXPECT_TRUE(measure::parseIsoWeek("2020-W53", nullptr, nullptr));   // leap year starting on Wednesday
-  EXPECT_FALSE(measure::parseIsoWeek("2025-W53", nullptr, nullptr));
-  EXPECT_FALSE(measure::parseIsoWeek("2026-W00", nullptr, nullptr));
-  EXPECT_FALSE(measure::parseIsoWeek("2026-W7", nullptr, nullptr));
-  EXPECT_FALSE(measure::parseIsoWeek("2026-w07", nullptr, nullptr));
-  EXPECT_FALSE(measure::parseIsoWeek("2026-W07 ", nullptr, nullptr));
-  EXPECT_FALSE(measure::parseIsoWeek("１９７０-W01", nullptr, nullptr));
+  EXPECT_TRUE(parseIsoWeek("2026-W53", nullptr, nullptr));   // Jan 1 2026 is a Thursday
+  EXPECT_TRUE(parseIsoWeek("2020-W53", nullptr, nullptr));   // leap year starting on Wednesday
+  EXPECT_FALSE(parseIsoWeek("2025-W53", nullptr, nullptr));
+  EXPECT_FALSE(parseIsoWeek("2026-W00", nullptr, nullptr));
+  EXPECT_FALSE(parseIsoWeek("2026-W7", nullptr, nullptr));
+  EXPECT_FALSE(parseIsoWeek("2026-w07", nullptr, nullptr));
+  EXPECT_FALSE(parseIsoWeek("2026-W07 ", nullptr, nullptr));
+  EXPECT_FALSE(parseIsoWeek("１９７０-W01", nullptr, nullptr));
   // 2021-01-01 (a Friday) belongs to 2020-W53; 2024-12-30 (a Monday) to 2025-W01.
-  EXPECT_EQ(measure::isoWeekOfDay(18628), "2020-W53");
-  EXPECT_EQ(measure::isoWeekOfDay(20087), "2025-W01");
-  EXPECT_EQ(measure::isoWeekStartDay(2025, 1), 20087);
+  EXPECT_EQ(isoWeekOfDay(18628), "2020-W53");
+  EXPECT_EQ(isoWeekOfDay(20087), "2025-W01");
+  EXPECT_EQ(isoWeekStartDay(2025, 1), 20087);
   for (int64_t day = 18000; day < 22000; day += 3) {
-    std::string win = measure::isoWeekOfDay(day);
-    ASSERT_TRUE(measure::parseIsoWeek(win, &y, &w)) << win;
-    int64_t start = measure::isoWeekStartDay(y, w);
+    std::string win = isoWeekOfDay(day);
+    ASSERT_TRUE(parseIsoWeek(win, &y, &w)) << win;
+    int64_t start = isoWeekStartDay(y, w);
     EXPECT_LE(start, day);
     EXPECT_GT(start + 7, day);
   }
