@@ -61,7 +61,7 @@ bool Context::fromJson(const Json& j, Context* out, std::string* error) {
     *error = "context must be an object";
     return false;
   }
-  static const char* known[] = {"tzOffsetMinutes", "device", "language", "path", "referrer", "region", "timeZone", "now"};
+  static const char* known[] = {"tzOffsetMinutes", "device", "language", "path", "referrer", "region", "timeZone", "consent", "now"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool ok = false;
     for (const char* k : known) ok = ok || it.key() == k;
@@ -80,8 +80,13 @@ bool Context::fromJson(const Json& j, Context* out, std::string* error) {
   }
   if (!readString(j, "device", &c.device, error, 16) || !readString(j, "language", &c.language, error, 35) ||
       !readString(j, "path", &c.path, error, 2048) || !readString(j, "referrer", &c.referrer, error, 16) ||
-      !readString(j, "region", &c.region, error, 64) || !readString(j, "timeZone", &c.timeZone, error, 64))
+      !readString(j, "region", &c.region, error, 64) || !readString(j, "timeZone", &c.timeZone, error, 64) ||
+      !readString(j, "consent", &c.consent, error, 16))
     return false;
+  if (c.consent != "granted" && c.consent != "pending" && c.consent != "denied") {
+    *error = "context.consent must be granted, pending or denied";
+    return false;
+  }
   if (c.device != "mobile" && c.device != "tablet" && c.device != "desktop") {
     *error = "context.device must be mobile, tablet or desktop";
     return false;
@@ -104,6 +109,7 @@ Json Context::toJson() const {
   j["referrer"] = referrer;
   j["region"] = region;
   j["timeZone"] = timeZone;
+  j["consent"] = consent;
   return j;
 }
 

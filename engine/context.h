@@ -17,9 +17,12 @@ struct Context {
   std::string referrer = "none";    // "none" | "internal" | "search" | "social" | "other"
   std::string region;               // a guess (e.g. from the time zone); profile.region wins
   std::string timeZone;             // IANA name, informational
+  // "granted" | "pending" | "denied". The CLI decides for a stored profile
+  // (granted); the browser says what the visitor chose.
+  std::string consent = "granted";
 
   // Reads {"tzOffsetMinutes", "device", "language", "path", "referrer",
-  // "region", "timeZone"}; unknown keys and wrong types are errors naming
+  // "region", "timeZone", "consent"}; unknown keys and wrong types are errors naming
   // the field. Absent keys keep their defaults.
   static bool fromJson(const Json& j, Context* out, std::string* error);
   Json toJson() const;

@@ -327,6 +327,7 @@ void Engine::recordPageSession(int64_t nowMs) {
 }
 
 void Engine::beginPage(int64_t nowMs) {
+  if (!profile_.createdMs) profile_.createdMs = nowMs;
   recordPageSession(nowMs);
   profile_.session.pageViews += 1;
   shownThisPage_.clear();
@@ -460,6 +461,7 @@ void Engine::buildAttributes() const {
   if (!context_.language.empty()) ctx["language"] = context_.language;
   ctx["path"] = context_.path;
   ctx["referrer"] = context_.referrer;
+  ctx["consent"] = context_.consent;
   auto region = p.fields.find("region");
   std::string r = region != p.fields.end() ? region->second : context_.region;
   if (!r.empty()) ctx["region"] = r;
@@ -563,7 +565,10 @@ std::string Engine::armOf(const std::string& experiment) {
 }
 
 bool Engine::inHoldout() const {
-  if (rules_->holdout <= 0) return false;
+  // Only devices that keep a profile (and may report) are held out: before
+  // consent every page is a new device, and holding it out would only make
+  // one page in twenty generic without measuring anything.
+  if (rules_->holdout <= 0 || context_.consent != "granted") return false;
   auto n = bucketing::hash(rules_->holdoutSeed, profile_.deviceId, 2);
   return n && *n < rules_->holdout;
 }
@@ -642,7 +647,8 @@ bool Engine::eligible(const Variant& v, const Json& attrs, const LocalTime& lt, 
   d->variant = v.id;
   d->kind = v.kind;
   d->items = std::move(items);
-  if (v.hasText) d->text = v.text.render(attrs);
+  const Template& text = v.textFor(context_.language);
+  if (v.hasText) d->text = text.render(attrs);
   if (v.hasImage) {
     d->imageSrc = v.imageSrc;
     d->imageAlt = v.imageAlt;
@@ -662,7 +668,7 @@ bool Engine::eligible(const Variant& v, const Json& attrs, const LocalTime& lt, 
   for (const auto& clause : v.when.clauses()) r.conditions.push_back(clause);
   for (const auto& x : v.when.paths()) paths.push_back(x);
   if (s.any()) r.conditions.push_back("schedule");
-  for (const Template* t : {&v.text, &v.item, &v.channel})
+  for (const Template* t : {&text, &v.item, &v.channel})
     for (const auto& x : t->paths()) paths.push_back(x);
   for (const auto& x : paths)
     if (x.rfind("profile.", 0) == 0) addUnique(&r.fields, x);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <initializer_list>
 
+#include "jsvalue.h"
 #include "parse.h"
 
 namespace omo {
@@ -194,10 +195,31 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
   if (o.integer("priority", &pr, -1000000, 1000000)) v->priority = static_cast<int>(pr);
   if (const Json* w = o.get("when")) v->when = Condition::compile(*w, d, o.at("when"));
   o.strings("segments", &v->segments, 32);
-  std::string text;
-  if (o.str("text", &text, false, 2000)) {
-    v->text = Template::compile(text, d, o.at("text"));
-    v->hasText = true;
+  // "text": a template, or {language: template} with the first as the fallback.
+  if (const Json* t = o.get("text")) {
+    if (t->is_string()) {
+      std::string text;
+      if (o.str("text", &text, false, 2000)) {
+        v->text = Template::compile(text, d, o.at("text"));
+        v->hasText = true;
+      }
+    } else if (t->is_object() && !t->empty()) {
+      for (auto it = t->begin(); it != t->end(); ++it) {
+        std::string tp = pointerJoin(o.at("text"), it.key());
+        if (!isSlug(it.key(), 35)) d->error(tp, "must be a language tag such as en or ja");
+        if (!it.value().is_string() || it.value().get_ref<const std::string&>().size() > 2000) {
+          d->error(tp, "must be a text of at most 2000 characters");
+          continue;
+        }
+        v->textByLanguage.emplace_back(js::lowerAscii(it.key()), Template::compile(it.value().get<std::string>(), d, tp));
+      }
+      if (!v->textByLanguage.empty()) {
+        v->text = v->textByLanguage.front().second;
+        v->hasText = true;
+      }
+    } else {
+      d->error(o.at("text"), "must be a text, or an object of language -> text");
+    }
   }
   if (const Json* img = o.get("image")) {
     Obj io(*img, o.at("image"), d, {"src", "alt", "srcset"});
@@ -250,6 +272,17 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
 }
 
 }  // namespace
+
+const Template& Variant::textFor(const std::string& language) const {
+  if (textByLanguage.empty() || language.empty()) return text;
+  std::string lang = js::lowerAscii(language);
+  for (const auto& [tag, t] : textByLanguage)
+    if (tag == lang) return t;
+  std::string primary = lang.substr(0, lang.find('-'));
+  for (const auto& [tag, t] : textByLanguage)
+    if (tag == primary) return t;
+  return text;
+}
 
 bool Schedule::any() const {
   return !from.empty() || !until.empty() || fromHour != 0 || untilHour != 24 || !weekdays.empty() ||

@@ -50,8 +50,11 @@ struct Variant {
   size_t order = 0;                    // position in the file: ties keep it
   Condition when;
   std::vector<std::string> segments;
-  Template text;
+  Template text;                       // the first (default) language
+  std::vector<std::pair<std::string, Template>> textByLanguage;  // "ja" -> template; empty for plain text
   bool hasText = false;
+  // The text for a BCP 47 language: exact tag, then its primary subtag, else the first.
+  const Template& textFor(const std::string& language) const;
   std::string imageSrc, imageAlt, imageSrcset;
   bool hasImage = false;
   std::vector<std::string> items;      // offer candidates (SKUs)

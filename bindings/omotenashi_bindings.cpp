@@ -1,0 +1,265 @@
+// The engine, exposed to JavaScript: the one Embind file.
+//
+// One class_ (`Engine`) holds the state of one page's engine: the compiled
+// rules, the visitor's profile, the page context, and the decisions last
+// handed out (so `shown(slot)` records exactly what was painted). JS owns the
+// object and calls .delete() when done; the loader keeps one per page.
+//
+// Data crosses as plain JS values, never as bound classes, so nothing else
+// has a lifetime: inputs are JSON text (the loader JSON.stringify()s plain
+// objects), outputs are JSON text the loader JSON.parse()s (OMO_WIRE_JSON,
+// the default: measured smaller and faster than building objects through
+// emval, see docs/benchmarks.md) or plain objects built with emval.
+// Both produce exactly Decision::toJson(), so the browser and the CLI answer
+// in the same shape.
+//
+// No exception crosses the boundary: this build has exceptions disabled, the
+// engine never throws, every JSON input is parsed with exceptions off and
+// checked, and every failure comes back as an error string ("" = success).
+#include <emscripten/bind.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "diagnostics.h"
+#include "engine.h"
+#include "json.h"
+#include "parse.h"
+
+#ifndef OMO_WIRE_JSON
+#define OMO_WIRE_JSON 1
+#endif
+
+#if !OMO_WIRE_JSON
+#include <emscripten/val.h>
+#endif
+
+namespace {
+
+using omo::Json;
+
+// Times cross as JS numbers (ms since the epoch, exact below 2^53).
+int64_t ms(double v) { return static_cast<int64_t>(v); }
+
+#if OMO_WIRE_JSON
+using Out = std::string;
+// Invalid UTF-8 must not abort the dump: replace it.
+Out out(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+#else
+using emscripten::val;
+using Out = val;
+val out(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::object: {
+      val o = val::object();
+      for (auto it = j.begin(); it != j.end(); ++it) o.set(it.key(), out(it.value()));
+      return o;
+    }
+    case Json::value_t::array: {
+      val a = val::array();
+      unsigned i = 0;
+      for (const auto& e : j) a.set(i++, out(e));
+      return a;
+    }
+    case Json::value_t::string: return val(j.get_ref<const std::string&>());
+    case Json::value_t::boolean: return val(j.get<bool>());
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float: return val(j.get<double>());
+    default: return val::null();
+  }
+}
+#endif
+
+class WebEngine {
+ public:
+  // The seed is 64 bits from crypto.getRandomValues, in two 32-bit halves
+  // (JS numbers cannot carry 64 bits without BigInt).
+  WebEngine(const std::string& rulesText, double seedHigh, double seedLow) {
+    uint64_t seed = (static_cast<uint64_t>(static_cast<uint32_t>(seedHigh)) << 32) |
+                    static_cast<uint64_t>(static_cast<uint32_t>(seedLow));
+    engine_ = omo::Engine::fromRulesText(rulesText, seed, &diags_);
+    if (!engine_ && diags_.empty()) diags_.error("", "the rules could not be compiled");
+  }
+
+  bool ok() const { return engine_ != nullptr; }
+
+  // [{pointer, message}, ...]: every problem found in the rules.
+  Out diagnostics() const {
+    Json list = Json::array();
+    for (const auto& d : diags_.list()) list.push_back(Json{{"pointer", d.pointer}, {"message", d.message}});
+    return out(list);
+  }
+
+  // "" when loaded; otherwise why the stored profile was rejected (the
+  // engine then holds an empty profile).
+  std::string loadProfile(const std::string& text, double nowMs) {
+    if (!engine_) return "engine not initialized";
+    std::string error;
+    if (engine_->loadProfile(text, ms(nowMs), &error)) return "";
+    return error.empty() ? "corrupted profile" : error;
+  }
+
+  // The readable profile form of test fixtures and `omotenashi decide`
+  // ({deviceId?, fields?, signals?}, or a stored profile); "" when loaded.
+  std::string loadProfileScript(const std::string& json, double nowMs) {
+    Json j;
+    std::string error = parse(json, &j);
+    if (!error.empty()) return error;
+    if (!engine_->loadProfileScript(j, ms(nowMs), &error)) return error.empty() ? "invalid profile" : error;
+    return "";
+  }
+
+  std::string saveProfile() const { return engine_ ? engine_->saveProfile() : std::string(); }
+
+  bool profileEmpty() const { return !engine_ || engine_->profile().empty(); }
+
+  void forget(double nowMs) {
+    if (engine_) engine_->forget(ms(nowMs));
+    last_.clear();
+  }
+
+  std::string setContext(const std::string& json) {
+    Json j;
+    std::string error = parse(json, &j);
+    if (!error.empty()) return error;
+    if (!engine_->setContext(j, &error)) return error.empty() ? "invalid context" : error;
+    return "";
+  }
+
+  std::string setProfile(const std::string& json, double nowMs) {
+    Json j;
+    std::string error = parse(json, &j);
+    if (!error.empty()) return error;
+    if (!engine_->setProfile(j, ms(nowMs), &error)) return error.empty() ? "invalid profile fields" : error;
+    return "";
+  }
+
+  std::string track(const std::string& json, double nowMs) {
+    Json j;
+    std::string error = parse(json, &j);
+    if (!error.empty()) return error;
+    if (!engine_->track(j, ms(nowMs), &error)) return error.empty() ? "invalid signal" : error;
+    return "";
+  }
+
+  void beginPage(double nowMs) {
+    if (engine_) engine_->beginPage(ms(nowMs));
+  }
+
+  // [Decision.toJson(), ...] for every slot in the rules.
+  Out decideAll(double nowMs) {
+    Json list = Json::array();
+    if (engine_) {
+      for (auto& d : engine_->decideAll(ms(nowMs))) {
+        list.push_back(d.toJson());
+        remember(std::move(d));
+      }
+    }
+    return out(list);
+  }
+
+  // Decision.toJson(), or null for a slot the rules do not declare.
+  Out decide(const std::string& slot, double nowMs) {
+    if (!engine_) return out(Json());
+    auto d = engine_->decide(slot, ms(nowMs));
+    if (!d) return out(Json());
+    Json j = d->toJson();
+    remember(std::move(*d));
+    return out(j);
+  }
+
+  // The last decision handed out for `slot` is on screen. False when there
+  // is none (nothing is recorded then).
+  bool shown(const std::string& slot, double nowMs) {
+    if (!engine_) return false;
+    for (const auto& d : last_) {
+      if (d.slot == slot) {
+        engine_->shown(d, ms(nowMs));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::string explain(const std::string& slot, double nowMs) const {
+    return engine_ ? engine_->explain(slot, ms(nowMs)) : std::string();
+  }
+
+  Out exportData() const { return out(engine_ ? engine_->exportData() : Json::object()); }
+
+  Out attributes(double nowMs) const { return out(engine_ ? engine_->attributes(ms(nowMs)) : Json::object()); }
+
+  // The serialized batch to POST, or "" when nothing is due.
+  std::string dueReports(double nowMs) { return engine_ ? engine_->dueReports(ms(nowMs)) : std::string(); }
+
+  // `ridsJson`: a JSON array of report ids the collector accepted (ok + dup).
+  std::string acknowledgeReports(const std::string& ridsJson, double nowMs) {
+    Json j;
+    std::string error = parse(ridsJson, &j);
+    if (!error.empty()) return error;
+    if (!j.is_array()) return "expected an array of report ids";
+    std::vector<std::string> rids;
+    for (const auto& r : j)
+      if (r.is_string()) rids.push_back(r.get<std::string>());
+    engine_->acknowledgeReports(rids, ms(nowMs));
+    return "";
+  }
+
+  void reportsFailed(double nowMs) {
+    if (engine_) engine_->reportsFailed(ms(nowMs));
+  }
+
+ private:
+  // Parses JSON input without exceptions; "" on success.
+  std::string parse(const std::string& text, Json* j) const {
+    if (!engine_) return "engine not initialized";
+    std::string error;
+    *j = omo::parseJson(text, &error);
+    if (j->is_discarded()) return error.empty() ? "invalid JSON" : error;
+    return "";
+  }
+
+  void remember(omo::Decision&& d) {
+    for (auto& old : last_) {
+      if (old.slot == d.slot) {
+        old = std::move(d);
+        return;
+      }
+    }
+    last_.push_back(std::move(d));
+  }
+
+  std::unique_ptr<omo::Engine> engine_;
+  omo::Diagnostics diags_;
+  std::vector<omo::Decision> last_;   // the latest decision per slot
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(omotenashi) {
+  emscripten::class_<WebEngine>("Engine")
+      .constructor<const std::string&, double, double>()
+      .function("ok", &WebEngine::ok)
+      .function("diagnostics", &WebEngine::diagnostics)
+      .function("loadProfile", &WebEngine::loadProfile)
+      .function("loadProfileScript", &WebEngine::loadProfileScript)
+      .function("saveProfile", &WebEngine::saveProfile)
+      .function("profileEmpty", &WebEngine::profileEmpty)
+      .function("forget", &WebEngine::forget)
+      .function("setContext", &WebEngine::setContext)
+      .function("setProfile", &WebEngine::setProfile)
+      .function("track", &WebEngine::track)
+      .function("beginPage", &WebEngine::beginPage)
+      .function("decideAll", &WebEngine::decideAll)
+      .function("decide", &WebEngine::decide)
+      .function("shown", &WebEngine::shown)
+      .function("explain", &WebEngine::explain)
+      .function("exportData", &WebEngine::exportData)
+      .function("attributes", &WebEngine::attributes)
+      .function("dueReports", &WebEngine::dueReports)
+      .function("acknowledgeReports", &WebEngine::acknowledgeReports)
+      .function("reportsFailed", &WebEngine::reportsFailed);
+}

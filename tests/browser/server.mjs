@@ -1,0 +1,80 @@
+// A tiny static server for the browser tests, on 127.0.0.1.
+//   /dist/*            web/dist (the release bundle under test)
+//   /broken/*          the bundle whose .wasm is missing (engine fails to load)
+//   /pages/*           tests/browser/pages
+//   /demo/*, /tests/fixtures/*   read by the golden-fixture replay
+//   POST /v1/reports   a stand-in collector: records each batch, answers 202
+//   GET  /__reports    the batches received; DELETE clears them
+// Any HTML page gets the strict CSP  script-src 'self' 'wasm-unsafe-eval'
+// when requested with ?csp=1. ?slow=MS on a .wasm or .json delays it.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = normalize(join(here, '../..'));
+const mounts = {
+  '/dist/': join(root, 'web/dist'),
+  '/broken/': join(root, 'web/dist'),
+  '/pages/': join(here, 'pages'),
+  '/demo/': join(root, 'demo'),
+  '/tests/fixtures/': join(root, 'tests/fixtures'),
+};
+const types = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.css': 'text/css', '.ts': 'text/plain',
+};
+export const CSP = "script-src 'self' 'wasm-unsafe-eval'";
+
+const reports = [];
+
+function send(res, status, body, headers = {}) {
+  res.writeHead(status, { 'cache-control': 'no-store', ...headers });
+  res.end(body);
+}
+
+export function start(port = 0) {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    const path = decodeURIComponent(url.pathname);
+    if (path === '/v1/reports' && req.method === 'POST') {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      let batch;
+      try { batch = JSON.parse(body); } catch { return send(res, 400, '{"error":"not JSON"}'); }
+      reports.push({ headers: req.headers, batch });
+      const rids = (batch.reports || []).map((r) => r.rid);
+      return send(res, 202, JSON.stringify({ ok: rids, dup: [] }), { 'content-type': 'application/json' });
+    }
+    if (path === '/__reports') {
+      if (req.method === 'DELETE') reports.length = 0;
+      return send(res, 200, JSON.stringify(reports), { 'content-type': 'application/json' });
+    }
+    if (path === '/favicon.ico') return send(res, 204, '');
+    const prefix = Object.keys(mounts).find((p) => path.startsWith(p));
+    if (!prefix) return send(res, 404, 'not found');
+    if (prefix === '/broken/' && path.endsWith('.wasm')) return send(res, 404, 'not found');
+    const file = normalize(join(mounts[prefix], path.slice(prefix.length)));
+    if (!file.startsWith(mounts[prefix])) return send(res, 403, 'forbidden');
+    try {
+      const s = await stat(file);
+      if (!s.isFile()) return send(res, 404, 'not found');
+      const body = await readFile(file);
+      const ext = extname(file);
+      const headers = { 'content-type': types[ext] || 'application/octet-stream' };
+      if (ext === '.html' && url.searchParams.get('csp') === '1') headers['content-security-policy'] = CSP;
+      const slow = +url.searchParams.get('slow') || 0;
+      if (slow) await new Promise((r) => setTimeout(r, slow));
+      return send(res, 200, body, headers);
+    } catch {
+      return send(res, 404, 'not found');
+    }
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const port = +(process.argv[2] || process.env.PORT || 8089);
+  start(port).then((s) => console.log(`test server on http://127.0.0.1:${s.address().port}/`));
+}

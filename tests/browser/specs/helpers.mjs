@@ -1,0 +1,63 @@
+// Shared helpers of the browser tests.
+import { chromium } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromiumArgs } from '../playwright.config.mjs';
+
+// Collects console errors and page errors; the test asserts on the list.
+export function watchConsole(page) {
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}
+
+// A browser with a real profile directory: IndexedDB survives close() and a
+// new launch on the same directory (a browser restart).
+export async function persistentBrowser(baseURL, dir) {
+  const userDataDir = dir || mkdtempSync(join(tmpdir(), 'omo-pw-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.OMO_CHROMIUM || '/usr/bin/chromium',
+    args: chromiumArgs,
+    baseURL,
+  });
+  return { context, userDataDir, cleanup: () => rmSync(userDataDir, { recursive: true, force: true }) };
+}
+
+// Everything a page can see of its own storage.
+export async function storageSnapshot(page) {
+  return page.evaluate(async () => ({
+    databases: (await indexedDB.databases()).map((d) => d.name),
+    localStorage: Object.keys(localStorage),
+    sessionStorage: Object.keys(sessionStorage),
+    cookie: document.cookie,
+  }));
+}
+
+export async function ready(page) {
+  await page.waitForFunction(() => window.omotenashi && window.omotenashi.ready);
+  await page.evaluate(() => window.omotenashi.ready);
+}
+
+// The stored profile, read straight from IndexedDB (IDBFS's object store).
+export async function storedProfile(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    indexedDB.databases().then((dbs) => {
+      if (!dbs.some((d) => d.name === '/omotenashi')) return resolve(null);
+      const req = indexedDB.open('/omotenashi');
+      req.onsuccess = () => {
+        const db = req.result;
+        const tx = db.transaction('FILE_DATA', 'readonly');
+        const get = tx.objectStore('FILE_DATA').get('/omotenashi/profile.json');
+        get.onsuccess = () => {
+          db.close();
+          const v = get.result;
+          resolve(v && v.contents ? new TextDecoder().decode(v.contents) : null);
+        };
+        get.onerror = () => { db.close(); resolve(null); };
+      };
+      req.onerror = () => resolve(null);
+    });
+  }));
+}

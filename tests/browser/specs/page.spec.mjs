@@ -1,0 +1,232 @@
+// The page runtime: painting, signals, safety, CSP, failure, first paint.
+import { test, expect } from '@playwright/test';
+import { watchConsole, ready, storageSnapshot } from './helpers.mjs';
+
+const DEFAULTS = { greeting: 'Welcome to the shop', promo: 'Free shipping over 5000 yen', study: 'Browse our catalog' };
+
+async function grant(page) {
+  await page.evaluate(() => window.omotenashi.consent('granted'));
+}
+
+test('first visit: defaults at once, nothing stored, nothing sent (pending)', async ({ page }) => {
+  const errors = watchConsole(page);
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.url()); });
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  expect(await page.evaluate(() => window.omotenashi.consentState())).toBe('pending');
+  await expect(page.locator('#greeting')).toHaveText(DEFAULTS.greeting);
+  // Signals and a form while pending: decisions stay context-only, nothing is written.
+  await page.click('#add-bed');
+  await page.evaluate(() => window.omotenashi.track('view', { sku: 'sku-bed' }));
+  await page.fill('#name', 'Aiko');
+  await page.click('#save');
+  await page.waitForTimeout(600);
+  await expect(page.locator('#greeting')).toHaveText(DEFAULTS.greeting);
+  await expect(page.locator('#promo')).toHaveText(DEFAULTS.promo);
+  await page.evaluate(() => new Promise((r) => { dispatchEvent(new Event('pagehide')); setTimeout(r, 300); }));
+  expect(await storageSnapshot(page)).toEqual({ databases: [], localStorage: [], sessionStorage: [], cookie: '' });
+  expect(await page.evaluate(() => window.omotenashi.exportData())).toEqual({ consent: 'pending', profile: null });
+  expect(posts).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('slots repaint on signals at once, with no reload and no request', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await grant(page);
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const navigations = [];
+  page.on('framenavigated', (f) => navigations.push(f.url()));
+
+  await page.click('#add-bed');                       // data-omo-event
+  await expect(page.locator('#greeting')).toHaveText('Your cart is waiting');
+  await page.evaluate(() => window.omotenashi.track('view', { sku: 'sku-bed', category: 'beds' }));
+  await expect(page.locator('#promo')).toHaveText(DEFAULTS.promo);   // in the cart: offer suppressed
+  await page.evaluate(() => window.omotenashi.track('remove_from_cart', { sku: 'sku-bed' }));
+  await expect(page.locator('#promo')).toHaveText('10% off the bed you looked at');
+  await expect(page.locator('#promo')).toHaveAttribute('data-omo-items', 'sku-bed');
+  await expect(page.locator('#greeting')).toHaveText(DEFAULTS.greeting);   // back to the default
+  // Visible dwell on the data-omo-product block (IntersectionObserver + timer).
+  await expect(page.locator('#study')).toHaveText('Still thinking about it? Ask us anything.', { timeout: 8000 });
+  // A purchase: the bed (buy-once category) is never offered again.
+  await page.click('#buy-bed');
+  await expect(page.locator('#promo')).toHaveText(DEFAULTS.promo);
+  // setProfile: the named greeting and the dog image (src from the rules).
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko', pet: 'dog' }));
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+  await expect(page.locator('#hero')).toHaveAttribute('src', '/pages/img/dog.svg');
+  await expect(page.locator('#hero')).toHaveAttribute('alt', 'A dog');
+  expect(requests.filter((u) => !u.endsWith('/pages/img/dog.svg'))).toEqual([]);
+  expect(navigations).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('GA4 dataLayer ecommerce, including pushes made before the script loaded', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.addInitScript(() => localStorage.setItem('omotenashi.consent', 'granted'));
+  await page.goto('/pages/datalayer.html');
+  await ready(page);
+  // view_item pushed by before.js (before omotenashi.js) counted: the bed offer shows.
+  await expect(page.locator('#promo')).toHaveText('10% off the bed you looked at');
+  await page.evaluate(() => window.dataLayer.push({ event: 'add_to_cart', ecommerce: { items: [{ item_id: 'sku-ball', quantity: 2 }] } }));
+  await expect(page.locator('#greeting')).toHaveText('Your cart is waiting');
+  await page.evaluate(() => window.dataLayer.push({ event: 'purchase', ecommerce: { transaction_id: 'T1', items: [{ item_id: 'sku-bed', item_category: 'beds' }] } }));
+  await expect(page.locator('#promo')).toHaveText(DEFAULTS.promo);
+  const data = await page.evaluate(() => window.omotenashi.exportData());
+  expect(JSON.stringify(data.profile)).toContain('sku-ball');
+  expect(errors).toEqual([]);
+});
+
+test('a hostile profile value is shown as text and runs nothing', async ({ page }) => {
+  const errors = watchConsole(page);
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await grant(page);
+  const evil = '<img src=x onerror=alert(1)>';
+  await page.evaluate((v) => window.omotenashi.setProfile({ name: v }), evil);
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, ' + evil);
+  expect(await page.locator('#greeting img').count()).toBe(0);
+  expect(await page.locator('#greeting').evaluate((el) => el.childNodes.length === 1 && el.firstChild.nodeType === 3)).toBe(true);
+  await page.waitForTimeout(300);
+  expect(dialogs).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('profile input is validated against the rules schema; nothing invalid is stored', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await grant(page);
+  const msg = (f) => page.evaluate((f) => window.omotenashi.setProfile(f).then(() => 'ok', (e) => e.message), f);
+  expect(await msg({ pet: 'dragon' })).toContain('pet');
+  expect(await msg({ shoeSize: '42' })).toContain('shoeSize');
+  expect(await msg({ name: 'x'.repeat(41) })).toContain('name');
+  // The form: the invalid field is named, the valid one is not stored either.
+  await page.fill('#name', 'Ken');
+  await page.selectOption('#pet', 'dragon');
+  await page.click('#save');
+  await expect(page.locator('#profile')).toHaveAttribute('data-omo-error', /pet/);
+  const fields = await page.evaluate(() => window.omotenashi.exportData().profile.profile.fields);
+  expect(fields).toEqual({});
+  await page.selectOption('#pet', 'cat');
+  await page.click('#save');
+  await expect(page.locator('#profile')).toHaveAttribute('data-omo-saved');
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Ken');
+  expect(errors).toEqual([]);
+});
+
+test('strict CSP (script-src self wasm-unsafe-eval): works, no violation', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+  });
+  const response = await page.goto('/pages/shop.html?csp=1');
+  expect(response.headers()['content-security-policy']).toBe("script-src 'self' 'wasm-unsafe-eval'");
+  await ready(page);
+  await grant(page);
+  await page.click('#add-bed');
+  await expect(page.locator('#greeting')).toHaveText('Your cart is waiting');
+  expect(await page.evaluate(() => window.__violations)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('an engine that fails to load leaves the defaults and a working page', async ({ page }) => {
+  await page.addInitScript(() => {
+    localStorage.setItem('omotenashi.consent', 'granted');   // a returning visitor: slots start hidden
+    window.__errors = [];
+    document.addEventListener('omotenashi:error', (e) => window.__errors.push(e.detail.message));
+  });
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.goto('/pages/broken.html');
+  await ready(page);
+  await expect(page.locator('#greeting')).toHaveText(DEFAULTS.greeting);
+  await expect(page.locator('#greeting')).toBeVisible();
+  await expect(page.locator('#hero')).toHaveAttribute('src', '/pages/img/default.svg');
+  expect((await page.evaluate(() => window.__errors)).length).toBeGreaterThan(0);
+  // The page keeps working: its buttons, the API (no throw), decide() is empty.
+  await page.click('#add-bed');
+  expect(await page.evaluate(() => { window.omotenashi.track('view', { sku: 'sku-bed' }); return window.omotenashi.decide(); })).toEqual([]);
+  expect(pageErrors).toEqual([]);
+});
+
+test('ES module build: same runtime, window.omotenashi, exports', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/pages/module.html');
+  await ready(page);
+  const r = await page.evaluate(async () => {
+    const m = await import('/dist/omotenashi.mjs');
+    return { same: m.default === window.omotenashi, version: m.VERSION, slots: m.decide().map((d) => d.slot) };
+  });
+  expect(r.same).toBe(true);
+  expect(r.slots).toContain('greeting');
+  expect(errors).toEqual([]);
+});
+
+test('returning visitor: personalized in the first paint, default never visible, CLS 0', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await grant(page);
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko', pet: 'dog' }));
+  await page.evaluate(() => new Promise((r) => { dispatchEvent(new Event('pagehide')); setTimeout(r, 500); }));
+  // Watch every frame from the start of the next navigation.
+  await page.addInitScript(() => {
+    window.__frames = [];
+    window.__cls = 0;
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => { if (!e.hadRecentInput) window.__cls += e.value; }))
+      .observe({ type: 'layout-shift', buffered: true });
+    const sample = () => {
+      const g = document.getElementById('greeting');
+      if (g) window.__frames.push({ text: g.textContent, visible: getComputedStyle(g).visibility === 'visible' });
+      if (window.__frames.length < 600) requestAnimationFrame(sample);
+    };
+    requestAnimationFrame(sample);
+  });
+  await page.reload();
+  await ready(page);
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+  await page.waitForTimeout(300);
+  const frames = await page.evaluate(() => window.__frames);
+  const shownDefault = frames.filter((f) => f.visible && f.text === DEFAULTS.greeting);
+  expect(frames.length).toBeGreaterThan(0);
+  expect(shownDefault).toEqual([]);
+  expect(frames.find((f) => f.visible).text).toBe('Welcome back, Aiko');
+  expect(await page.evaluate(() => window.__cls)).toBe(0);
+  expect(errors).toEqual([]);
+});
+
+test('visitor controls: consent, what is stored, download, why, forget me', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/pages/controls.html');
+  await ready(page);
+  const controls = page.locator('#controls');
+  await expect(controls).toHaveAttribute('data-state', 'pending');
+  await expect(page.locator('#why')).toBeHidden();
+  await controls.locator('[data-part=allow]').click();
+  await expect(controls).toHaveAttribute('data-state', 'granted');
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+  // "Why am I seeing this?" beside the personalized slot, in plain words.
+  await expect(page.locator('#why')).toBeVisible();
+  await page.locator('#why [data-part=why]').click();
+  await expect(page.locator('#why [data-part=explanation]')).toContainText(/name/i);
+  // What is stored, as text and as a download.
+  await controls.locator('[data-part=show]').click();
+  await expect(controls.locator('[data-part=data]')).toContainText('"Aiko"');
+  const [download] = await Promise.all([page.waitForEvent('download'), controls.locator('[data-part=download]').click()]);
+  expect(download.suggestedFilename()).toBe('omotenashi-data.json');
+  await expect.poll(async () => (await storageSnapshot(page)).databases).toEqual(['/omotenashi']);
+  // Forget me: the database no longer exists, nothing is stored.
+  await controls.locator('[data-part=forget]').click();
+  await expect(controls.locator('[data-part=forgotten]')).toBeVisible();
+  expect(await storageSnapshot(page)).toEqual({ databases: [], localStorage: [], sessionStorage: [], cookie: '' });
+  await expect(page.locator('#greeting')).toHaveText(DEFAULTS.greeting);
+  await expect(page.locator('#why')).toBeHidden();
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,252 @@
+// Consent and the local profile in IndexedDB (IDBFS), with real browser
+// profile directories: restart, denial, forget, two tabs, corruption, GPC,
+// consent platforms (TCF, Consent Mode) and report sending.
+import { test, expect } from '@playwright/test';
+import { persistentBrowser, storageSnapshot, storedProfile, ready, watchConsole } from './helpers.mjs';
+
+test.describe.configure({ timeout: 90_000 });
+
+async function open(context, path = '/pages/shop.html') {
+  const page = await context.newPage();
+  await page.goto(path);
+  await ready(page);
+  return page;
+}
+const flushed = (page) => page.evaluate(() => new Promise((r) => { dispatchEvent(new Event('pagehide')); setTimeout(r, 500); }));
+const DAY = 24 * 3600 * 1000;
+
+test('granted: profile persisted in IndexedDB and restored after a browser restart', async ({ baseURL }) => {
+  const b1 = await persistentBrowser(baseURL);
+  let page = await open(b1.context);
+  const errors = watchConsole(page);
+  await page.click('#allow');
+  await expect.poll(() => page.evaluate(() => window.omotenashi.consentState())).toBe('granted');
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko', pet: 'dog' }));
+  await page.click('#add-bed');
+  await expect.poll(() => storedProfile(page)).toContain('Aiko');
+  expect(errors).toEqual([]);
+  await b1.context.close();
+
+  const b2 = await persistentBrowser(baseURL, b1.userDataDir);
+  try {
+    page = await open(b2.context);
+    await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+    await expect(page.locator('#hero')).toHaveAttribute('src', '/pages/img/dog.svg');
+    const data = await page.evaluate(() => window.omotenashi.exportData());
+    expect(data.consent).toBe('granted');
+    expect(data.profile.profile.fields).toEqual({ name: 'Aiko', pet: 'dog' });
+    expect(JSON.stringify(data.profile)).toContain('sku-bed');
+    const snap = await storageSnapshot(page);
+    expect(snap.databases).toEqual(['/omotenashi']);
+    expect(snap.localStorage).toEqual(['omotenashi.consent']);
+    expect(snap.cookie).toBe('');
+  } finally {
+    await b2.context.close();
+    b2.cleanup();
+  }
+});
+
+test('denial erases everything but the choice; forget erases everything', async ({ baseURL }) => {
+  const b = await persistentBrowser(baseURL);
+  try {
+    let page = await open(b.context);
+    await page.evaluate(() => window.omotenashi.consent('granted'));
+    await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+    await expect.poll(() => storedProfile(page)).toContain('Aiko');
+
+    await page.click('#deny');
+    await expect.poll(() => page.evaluate(() => window.omotenashi.consentState())).toBe('denied');
+    await expect.poll(() => storageSnapshot(page)).toEqual({ databases: [], localStorage: ['omotenashi.consent'], sessionStorage: [], cookie: '' });
+    expect(await page.evaluate(() => localStorage.getItem('omotenashi.consent'))).toBe('denied');
+    await expect(page.locator('#greeting')).toHaveText('Welcome to the shop');
+    // Signals while denied write nothing.
+    await page.click('#add-bed');
+    await flushed(page);
+    expect((await storageSnapshot(page)).databases).toEqual([]);
+    // The choice holds on the next visit.
+    await page.reload();
+    await ready(page);
+    expect(await page.evaluate(() => window.omotenashi.consentState())).toBe('denied');
+
+    // Granted again, then "forget me": no database, no choice.
+    await page.evaluate(() => window.omotenashi.consent('granted'));
+    await page.evaluate(() => window.omotenashi.setProfile({ name: 'Ken' }));
+    await expect.poll(() => storedProfile(page)).toContain('Ken');
+    await page.click('#forget');
+    await expect.poll(() => storageSnapshot(page)).toEqual({ databases: [], localStorage: [], sessionStorage: [], cookie: '' });
+    expect(await page.evaluate(() => window.omotenashi.consentState())).toBe('pending');
+    await expect(page.locator('#greeting')).toHaveText('Welcome to the shop');
+    await page.reload();
+    await ready(page);
+    expect(await page.evaluate(() => window.omotenashi.exportData())).toEqual({ consent: 'pending', profile: null });
+  } finally {
+    await b.context.close();
+    b.cleanup();
+  }
+});
+
+test('two tabs at once: no signal lost, each sees the other within a second', async ({ baseURL }) => {
+  const b = await persistentBrowser(baseURL);
+  try {
+    const a = await open(b.context);
+    await a.evaluate(() => window.omotenashi.consent('granted'));
+    const c = await open(b.context);
+    expect(await c.evaluate(() => window.omotenashi.consentState())).toBe('granted');
+    // Both tabs record signals at the same moment.
+    const burst = (page, sku) => page.evaluate((sku) => {
+      for (let i = 0; i < 10; i++) window.omotenashi.track('view', { sku, category: 'toys' });
+    }, sku);
+    await Promise.all([burst(a, 'sku-ball'), burst(c, 'sku-food')]);
+    const views = (page) => page.evaluate(() => {
+      const p = window.omotenashi.exportData().profile.profile.behavior.products;
+      return [p['sku-ball'] && p['sku-ball'].v, p['sku-food'] && p['sku-food'].v];
+    });
+    await expect.poll(() => views(a), { timeout: 1000 }).toEqual([10, 10]);
+    await expect.poll(() => views(c), { timeout: 1000 }).toEqual([10, 10]);
+    // The stored profile holds both tabs' events.
+    await flushed(a);
+    await flushed(c);
+    await expect.poll(async () => {
+      const s = JSON.parse(await storedProfile(a));
+      return [s.behavior.products['sku-ball'].v, s.behavior.products['sku-food'].v];
+    }).toEqual([10, 10]);
+    // A purchase in one tab suppresses the offer in the other within a second.
+    await c.evaluate(() => window.omotenashi.track('view', { sku: 'sku-bed' }));
+    await expect(a.locator('#promo')).toHaveText('10% off the bed you looked at', { timeout: 1000 });
+    await a.click('#buy-bed');
+    await expect(c.locator('#promo')).toHaveText('Free shipping over 5000 yen', { timeout: 1000 });
+    // A tab opened now starts from the stored profile.
+    const d = await open(b.context);
+    await expect(d.locator('#promo')).toHaveText('Free shipping over 5000 yen');
+    expect(await views(d)).toEqual([10, 10]);
+  } finally {
+    await b.context.close();
+    b.cleanup();
+  }
+});
+
+test('a corrupted stored profile is reported once and replaced by an empty one', async ({ baseURL }) => {
+  const b = await persistentBrowser(baseURL);
+  try {
+    let page = await open(b.context);
+    await page.evaluate(() => window.omotenashi.consent('granted'));
+    await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+    await expect.poll(() => storedProfile(page)).toContain('Aiko');
+    await page.close();
+    // Truncate the stored file behind the runtime's back.
+    page = await b.context.newPage();
+    await page.goto('/pages/blank.html');
+    await page.evaluate(() => new Promise((resolve, reject) => {
+      const req = indexedDB.open('/omotenashi');
+      req.onsuccess = () => {
+        const db = req.result;
+        const tx = db.transaction('FILE_DATA', 'readwrite');
+        const store = tx.objectStore('FILE_DATA');
+        const get = store.get('/omotenashi/profile.json');
+        get.onsuccess = () => {
+          const v = get.result;
+          v.contents = v.contents.slice(0, 40);
+          v.timestamp = new Date();
+          store.put(v, '/omotenashi/profile.json');
+        };
+        tx.oncomplete = () => { db.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+    }));
+    await page.close();
+    page = await b.context.newPage();
+    const consoleErrors = watchConsole(page);
+    await page.addInitScript(() => {
+      window.__errors = [];
+      document.addEventListener('omotenashi:error', (e) => window.__errors.push(e.detail.message));
+    });
+    await page.goto('/pages/shop.html');
+    await ready(page);
+    await expect(page.locator('#greeting')).toHaveText('Welcome to the shop');
+    const errs = await page.evaluate(() => window.__errors);
+    expect(errs.length).toBe(1);
+    expect(errs[0]).toMatch(/stored profile/);
+    expect(consoleErrors.length).toBe(1);
+    // Replaced by a valid empty profile; the page keeps working.
+    await expect.poll(async () => { try { return !!JSON.parse(await storedProfile(page)).v; } catch { return false; } }).toBe(true);
+    await page.click('#add-bed');
+    await expect(page.locator('#greeting')).toHaveText('Your cart is waiting');
+  } finally {
+    await b.context.close();
+    b.cleanup();
+  }
+});
+
+async function reportsReceived(request) {
+  return (await (await request.get('/__reports')).json());
+}
+
+test('reports: sent after the window closes with consent; never with GPC or while pending', async ({ baseURL, request }) => {
+  const b = await persistentBrowser(baseURL);
+  try {
+    await request.delete('/__reports');
+    let page = await open(b.context);
+    await page.evaluate(() => window.omotenashi.consent('granted'));
+    await page.evaluate(() => window.omotenashi.setProfile({ pet: 'cat' }));
+    await flushed(page);
+    await page.close();
+    // Eight days later, with Global Privacy Control on: nothing leaves.
+    const later = (days, gpc) => (page) => page.addInitScript(({ days, gpc }) => {
+      const shift = days * 86400000;
+      const now = Date.now;
+      Date.now = () => now() + shift;
+      if (gpc) Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });
+    }, { days, gpc });
+    page = await b.context.newPage();
+    await later(8, true)(page);
+    await page.goto('/pages/shop.html');
+    await ready(page);
+    await flushed(page);
+    expect(await reportsReceived(request)).toEqual([]);
+    await page.close();
+    // Without GPC: one batch of the shape of SPEC section 6, credentials omitted.
+    page = await b.context.newPage();
+    await later(8, false)(page);
+    await page.goto('/pages/shop.html');
+    await ready(page);
+    await expect.poll(async () => (await reportsReceived(request)).length).toBe(1);
+    const [{ batch, headers }] = await reportsReceived(request);
+    expect(headers.cookie).toBeUndefined();
+    expect(headers['content-type']).toBe('application/json');
+    expect(batch.site).toBe('testshop');
+    expect(batch.reports[0]).toMatchObject({ task: 'pet-mix', mech: 'grr' });
+    expect(Object.keys(batch.reports[0]).sort()).toEqual(['cfg', 'd', 'eps', 'mech', 'rid', 'task', 'win', 'y']);
+    // Acknowledged: not sent again.
+    await flushed(page);
+    await page.reload();
+    await ready(page);
+    await flushed(page);
+    expect((await reportsReceived(request)).length).toBe(1);
+  } finally {
+    await b.context.close();
+    b.cleanup();
+  }
+});
+
+test('consent platforms: IAB TCF v2.2 purposes and Google Consent Mode v2', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.addInitScript(() => { window.__tcfConsents = { 1: true, 5: true, 6: true }; });
+  await page.goto('/pages/tcf.html');
+  await ready(page);
+  expect(await page.evaluate(() => window.omotenashi.consentState())).toBe('granted');
+  await page.evaluate(() => window.__tcfUpdate({ 1: true, 5: false, 6: true }));
+  await expect.poll(() => page.evaluate(() => window.omotenashi.consentState())).toBe('denied');
+  await expect.poll(async () => (await storageSnapshot(page)).databases).toEqual([]);
+
+  // Consent Mode: gtag('consent', ...) pushes an arguments object.
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await page.evaluate(() => { window.gtag = function () { window.dataLayer.push(arguments); }; });
+  await page.evaluate(() => window.gtag('consent', 'default', { personalization_storage: 'denied', analytics_storage: 'denied' }));
+  expect(await page.evaluate(() => window.omotenashi.consentState())).toBe('denied');   // the stored choice from above
+  await page.evaluate(() => window.gtag('consent', 'update', { personalization_storage: 'granted' }));
+  await expect.poll(() => page.evaluate(() => window.omotenashi.consentState())).toBe('granted');
+  await page.evaluate(() => window.gtag('consent', 'update', { personalization_storage: 'denied' }));
+  await expect.poll(() => page.evaluate(() => window.omotenashi.consentState())).toBe('denied');
+  expect(errors).toEqual([]);
+});

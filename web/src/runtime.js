@@ -1,0 +1,819 @@
+// Omotenashi's browser runtime: loads the engine, gathers signals, paints
+// slots, keeps the consented profile in IndexedDB (through the module's IDBFS
+// store, see store.post.js) and sends the engine's randomized reports.
+//
+// This file is concatenated after Emscripten's generated glue (which defines
+// the factory `OmotenashiWasm`) and before a small boot file (classic.js for
+// the script tag, module.js for the ES module). It is not run through
+// Closure: property names here are the public API and the engine's JSON.
+//
+// Rules of the road:
+// - Text reaches the page through textContent only; images only from the
+//   decision, which the engine takes from the rules, and only http(s) URLs.
+// - Any failure leaves (or puts back) the element's own content.
+// - Nothing touches storage (IndexedDB, localStorage, sessionStorage,
+//   cookies) and nothing is sent unless consent is granted. The only
+//   exception: the visitor's own choice (granted/denied) is remembered in
+//   localStorage under CHOICE_KEY (docs/privacy.md).
+
+/* global OmotenashiWasm */
+var OMO_VERSION = '0.1.0';
+var CHOICE_KEY = 'omotenashi.consent';
+var DB_NAME = '/omotenashi';             // the IDBFS mount point names the database
+var HIDE_CSS = '[data-omo-slot]:not([data-omo-painted]){visibility:hidden!important}';
+var HIDE_TIMEOUT_MS = 400;               // failsafe: defaults show after this
+var TICK_MS = 1000;                      // dwell accounting
+var REDECIDE_EVERY = 5;                  // ticks: time-based conditions (cartIdleSeconds)
+var DWELL_FLUSH_S = 2;                   // a dwell signal every 2 visible seconds
+var SAVE_DEBOUNCE_MS = 250;
+var LOG_MAX = 200;                       // signals replayed after a profile reload (< engine's 256 ids)
+
+function omoCreate(factory, wasmUrl) {
+  var api = {};
+  var listeners = { decision: [], consent: [], error: [] };
+  var engine = null;          // the Embind Engine (one per page), null until ready or after a failure
+  var store = null;           // Module.store (store.post.js)
+  var rulesDoc = null;        // parsed rules (for the profile schema)
+  var config = null;
+  var state = readChoice();   // 'granted' | 'denied' | 'pending'
+  var reportsAllowedByCmp = true;
+  var isReady = false;
+  var pending = [];           // signals recorded before the engine was ready
+  var log = [];               // signals applied on this page: replayed after a reload of the profile
+  var painted = new WeakMap();    // element -> key of what is painted
+  var originals = new WeakMap();  // element -> its own content (the default)
+  var lastVariant = {};           // slot -> variant painted (for 'decision' events and shown())
+  var hideSheet = null, hideTimer = 0;
+  var domParsed = false;
+  var channel = null;
+  var saveTimer = 0, saving = false, saveAgain = false, dirty = false;
+  var lastStoredText = '';
+  var sending = false;
+  var errorsReported = {};
+  var tabId = randomId();
+  var resolveReady;
+  api.ready = new Promise(function (r) { resolveReady = r; });
+
+  // ---------------------------------------------------------------- helpers
+  function now() { return Date.now(); }
+  function randomId() {
+    var a = new Uint32Array(4);
+    crypto.getRandomValues(a);
+    return Array.prototype.map.call(a, function (x) { return x.toString(36); }).join('');
+  }
+  function parse(text) { return typeof text === 'string' ? JSON.parse(text) : text; }
+  function readChoice() {
+    try {
+      var v = localStorage.getItem(CHOICE_KEY);
+      return v === 'granted' || v === 'denied' ? v : 'pending';
+    } catch (e) { return 'pending'; }
+  }
+  function writeChoice(v) {
+    try {
+      if (v === 'pending') localStorage.removeItem(CHOICE_KEY);
+      else localStorage.setItem(CHOICE_KEY, v);
+    } catch (e) { /* storage blocked: the choice lasts for this page */ }
+  }
+  function emit(type, detail) {
+    listeners[type].slice().forEach(function (cb) {
+      try { cb(detail); } catch (e) { setTimeout(function () { throw e; }); }
+    });
+    try { document.dispatchEvent(new CustomEvent('omotenashi:' + type, { detail: detail })); } catch (e) { /* old browser */ }
+  }
+  // Reported once per distinct message: through 'error' and the console.
+  function report(message, once) {
+    if (once) {
+      if (errorsReported[message]) return;
+      errorsReported[message] = 1;
+    }
+    var err = new Error(message);
+    console.error('omotenashi: ' + message);
+    emit('error', err);
+  }
+  // A thrown engine call (an abort) ends personalization for this page: the
+  // defaults come back and the page goes on.
+  function fail(e) {
+    engine = null;
+    restoreAll();
+    reveal();
+    report('engine stopped: ' + (e && e.message || e), true);
+    if (!isReady) { isReady = true; resolveReady(); }
+  }
+  function guard(fn) {
+    return function () {
+      if (!engine) return;
+      try { return fn.apply(null, arguments); } catch (e) { fail(e); }
+    };
+  }
+
+  // ------------------------------------------------------------ first paint
+  // A returning visitor (consent granted) gets slots hidden until they are
+  // painted, so the default never flashes; visibility keeps their boxes, so
+  // nothing moves. After HIDE_TIMEOUT_MS the defaults show whatever happens.
+  function hide() {
+    if (typeof CSSStyleSheet === 'function' && 'adoptedStyleSheets' in document) {
+      try {
+        hideSheet = new CSSStyleSheet();
+        hideSheet.replaceSync(HIDE_CSS);   // constructed sheets need no style-src 'unsafe-inline'
+        document.adoptedStyleSheets = document.adoptedStyleSheets.concat([hideSheet]);
+      } catch (e) { hideSheet = null; }
+    }
+    if (!hideSheet) {
+      hideSheet = document.createElement('style');
+      hideSheet.textContent = HIDE_CSS;
+      (document.head || document.documentElement).appendChild(hideSheet);
+    }
+    hideTimer = setTimeout(reveal, config.hideTimeoutMs);
+  }
+  function reveal() {
+    clearTimeout(hideTimer);
+    if (!hideSheet) return;
+    if (hideSheet.nodeType) hideSheet.remove();
+    else {
+      var s = hideSheet;
+      document.adoptedStyleSheets = document.adoptedStyleSheets.filter(function (x) { return x !== s; });
+    }
+    hideSheet = null;
+  }
+
+  // ------------------------------------------------------------------ paint
+  function safeUrl(u) {
+    if (typeof u !== 'string' || !u) return false;
+    try {
+      var p = new URL(u, document.baseURI).protocol;
+      return p === 'https:' || p === 'http:';
+    } catch (e) { return false; }
+  }
+  function safeSrcset(s) {
+    return s.split(',').every(function (c) { return safeUrl(c.trim().split(/\s+/)[0]); });
+  }
+  function imageOf(d) {
+    var im = d.image || (d.imageSrc ? { src: d.imageSrc, alt: d.imageAlt, srcset: d.imageSrcset } : null);
+    return im && safeUrl(im.src) ? im : null;
+  }
+  function remember(el) {
+    var o = originals.get(el);
+    if (!o) {
+      var img = el.tagName === 'IMG' ? el : el.querySelector('img');
+      o = {
+        nodes: Array.prototype.map.call(el.childNodes, function (n) { return n.cloneNode(true); }),
+        img: img,
+        attrs: img ? ['src', 'srcset', 'alt'].map(function (a) { return img.getAttribute(a); }) : null,
+        changed: false
+      };
+      originals.set(el, o);
+    }
+    return o;
+  }
+  function restore(el) {
+    var o = originals.get(el);
+    if (!o || !o.changed) return;
+    if (el.tagName !== 'IMG') el.replaceChildren.apply(el, o.nodes.map(function (n) { return n.cloneNode(true); }));
+    if (o.img) {
+      ['src', 'srcset', 'alt'].forEach(function (a, i) {
+        if (o.attrs[i] === null) o.img.removeAttribute(a); else o.img.setAttribute(a, o.attrs[i]);
+      });
+    }
+    o.changed = false;
+  }
+  function restoreAll() {
+    document.querySelectorAll('[data-omo-slot]').forEach(function (el) {
+      restore(el);
+      el.removeAttribute('data-omo-variant');
+      el.removeAttribute('data-omo-items');
+      el.setAttribute('data-omo-painted', '');
+      painted.delete(el);
+    });
+  }
+  // Paints one element; returns true when a personalized decision is on it.
+  function paintElement(el, d) {
+    var key = JSON.stringify([d.variant, d.text, d.image, d.imageSrc, d.items]);
+    if (painted.get(el) === key) return d.variant !== 'default';
+    var o = remember(el);
+    painted.set(el, key);
+    el.setAttribute('data-omo-painted', '');
+    if (d.variant === 'default') {
+      restore(el);
+      el.removeAttribute('data-omo-variant');
+      el.removeAttribute('data-omo-items');
+      return false;
+    }
+    restore(el);
+    var im = imageOf(d);
+    var img = el.tagName === 'IMG' ? el : o.img;
+    if (im && img) {
+      img.setAttribute('src', im.src);
+      if (typeof im.srcset === 'string' && im.srcset && safeSrcset(im.srcset)) img.setAttribute('srcset', im.srcset);
+      else img.removeAttribute('srcset');
+      img.setAttribute('alt', typeof im.alt === 'string' ? im.alt : '');
+      o.changed = true;
+    }
+    if (typeof d.text === 'string' && el.tagName !== 'IMG') {
+      // An element holding an image keeps it: text goes to its
+      // [data-omo-text] child, or is not shown.
+      var target = el.querySelector('[data-omo-text]') || (o.img ? null : el);
+      if (target) { target.textContent = d.text; o.changed = true; }
+    }
+    el.setAttribute('data-omo-variant', d.variant);
+    if (d.items && d.items.length) el.setAttribute('data-omo-items', d.items.join(' '));
+    else el.removeAttribute('data-omo-items');
+    return true;
+  }
+  function paint(decisions, t) {
+    var bySlot = {};
+    decisions.forEach(function (d) { bySlot[d.slot] = d; });
+    var onScreen = {};
+    document.querySelectorAll('[data-omo-slot]').forEach(function (el) {
+      var d = bySlot[el.getAttribute('data-omo-slot')];
+      if (!d) { el.setAttribute('data-omo-painted', ''); return; }  // not in the rules: stays as it is
+      if (paintElement(el, d)) onScreen[d.slot] = 1;
+    });
+    var changed = false;
+    decisions.forEach(function (d) {
+      if (onScreen[d.slot] && engine.shown(d.slot, t)) changed = true;
+      if (lastVariant[d.slot] !== d.variant) {
+        lastVariant[d.slot] = d.variant;
+        emit('decision', d);
+      }
+    });
+    if (changed) scheduleSave();
+  }
+  var redecide = guard(function () {
+    var t = now();
+    paint(parse(engine.decideAll(t)), t);
+  });
+
+  // ---------------------------------------------------------------- signals
+  // Applies one signal. `at` is the time it happened (a relayed signal keeps
+  // the other tab's time); `relayed` is true for one that came from another tab.
+  function apply(s, at, relayed) {
+    var err = engine.track(JSON.stringify(s), at);
+    if (err) return err;
+    log.push({ s: s, at: at });
+    if (log.length > LOG_MAX) log.shift();
+    if (!relayed) post({ t: 'signal', s: s, at: at });
+    return '';
+  }
+  var signal = function (s) {
+    if (!isReady) { pending.push({ s: s, at: now() }); return ''; }
+    if (!engine || state !== 'granted') return '';   // pending/denied: decisions from page context only
+    try {
+      if (!s.id) s.id = randomId();
+      var err = apply(s, now(), false);
+      if (err) return err;
+      redecide();
+      scheduleSave();
+    } catch (e) { fail(e); }
+    return '';
+  };
+  function signalFromPage(s) {
+    var err = signal(s);
+    if (err) report(err, true);
+  }
+
+  // Product views and visible dwell time.
+  var products = new Map();   // element -> {sku, category, visible, dwell, viewed}
+  var io = typeof IntersectionObserver === 'function' ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      var p = products.get(e.target);
+      if (!p) return;
+      p.visible = e.isIntersecting &&
+        (e.intersectionRatio >= 0.5 || e.intersectionRect.height >= window.innerHeight * 0.5);
+      if (p.visible && !p.viewed && document.visibilityState === 'visible') {
+        p.viewed = true;
+        signalFromPage(productSignal('view', p));
+      }
+    });
+  }, { threshold: [0, 0.5] }) : null;
+  function productSignal(type, p) {
+    var s = { type: type, sku: p.sku };
+    if (p.category) s.category = p.category;
+    return s;
+  }
+  function watchProduct(el) {
+    if (products.has(el) || !io) return;
+    var sku = el.getAttribute('data-omo-product');
+    if (!sku) return;
+    products.set(el, { sku: sku, category: el.getAttribute('data-omo-category') || '', visible: false, dwell: 0, viewed: false });
+    io.observe(el);
+  }
+  var lastTick = 0, ticks = 0;
+  function tick() {
+    var t = performance.now();
+    var dt = Math.min((t - lastTick) / 1000, 2);   // a suspended page does not dwell
+    lastTick = t;
+    if (document.visibilityState !== 'visible') return;
+    products.forEach(function (p) {
+      if (!p.visible) return;
+      if (!p.viewed) { p.viewed = true; signalFromPage(productSignal('view', p)); }
+      p.dwell += dt;
+      if (p.dwell >= DWELL_FLUSH_S) flushDwell(p);
+    });
+    if (++ticks % REDECIDE_EVERY === 0 && engine && isReady) redecide();
+  }
+  function flushDwell(p) {
+    if (p.dwell < 0.05) return;
+    var s = productSignal('dwell', p);
+    s.seconds = Math.round(p.dwell * 100) / 100;
+    p.dwell = 0;
+    signalFromPage(s);
+  }
+  function flushAllDwell() { products.forEach(flushDwell); }
+
+  function scan(root) {
+    if (root.nodeType !== 1) return;
+    if (root.hasAttribute('data-omo-product')) watchProduct(root);
+    root.querySelectorAll('[data-omo-product]').forEach(watchProduct);
+    if (engine && isReady && (root.hasAttribute('data-omo-slot') || root.querySelector('[data-omo-slot]'))) redecide();
+  }
+
+  // GA4 ecommerce in window.dataLayer, and Consent Mode v2 commands.
+  var seenLayer = new WeakSet();
+  var GA_TYPES = { view_item: 'view', add_to_cart: 'add_to_cart', remove_from_cart: 'remove_from_cart', purchase: 'purchase', view_cart: 'cart_view' };
+  function layerEntry(e) {
+    if (!e || typeof e !== 'object' || seenLayer.has(e)) return;
+    seenLayer.add(e);
+    if (e[0] === 'consent' && e[2] && typeof e[2] === 'object') return consentMode(e[1], e[2]);
+    var type = GA_TYPES[e.event];
+    var items = e.ecommerce && e.ecommerce.items;
+    if (!type || !Array.isArray(items)) return;
+    var tx = e.ecommerce.transaction_id;
+    items.forEach(function (it, i) {
+      if (!it || it.item_id == null) return;
+      var s = { type: type, sku: String(it.item_id) };
+      if (it.item_category) s.category = String(it.item_category);
+      if (type !== 'view' && it.quantity > 0) s.quantity = Math.floor(it.quantity);
+      if (type === 'purchase' && tx) s.id = 'ga4:' + tx + ':' + i;   // a re-pushed purchase counts once
+      signalFromPage(s);
+    });
+  }
+  function watchDataLayer() {
+    var dl = window.dataLayer = window.dataLayer || [];
+    Array.prototype.forEach.call(dl, layerEntry);
+    var push = dl.push;
+    dl.push = function () {
+      var r = push.apply(dl, arguments);
+      Array.prototype.forEach.call(arguments, layerEntry);
+      return r;
+    };
+  }
+
+  // ---------------------------------------------------------------- consent
+  // Google Consent Mode v2: personalization_storage decides the profile,
+  // analytics_storage the reports. A 'default' denial is not a choice: it
+  // keeps 'pending' (nothing stored) without erasing anything.
+  function consentMode(command, c) {
+    if (c.analytics_storage === 'granted') reportsAllowedByCmp = true;
+    else if (c.analytics_storage === 'denied') reportsAllowedByCmp = false;
+    if (c.personalization_storage === 'granted') setConsent('granted', true);
+    else if (c.personalization_storage === 'denied' && command === 'update') setConsent('denied', true);
+  }
+  // IAB TCF v2.2: the site's (publisher's) purpose consents, or the vendor
+  // purpose consents when the CMP sets no publisher ones. Profile: purposes
+  // 1 (store on device), 5 (build a content profile), 6 (use it to select
+  // content). Reports: purpose 8 or 9 (content measurement, statistics).
+  function watchTcf() {
+    if (typeof window.__tcfapi !== 'function') return;
+    try {
+      window.__tcfapi('addEventListener', 2, function (d, ok) {
+        if (!ok || !d || d.gdprApplies === false) return;
+        if (d.eventStatus !== 'tcloaded' && d.eventStatus !== 'useractioncomplete') return;
+        var pub = (d.publisher && d.publisher.consents) || {};
+        var c = Object.keys(pub).some(function (k) { return pub[k]; }) ? pub : ((d.purpose && d.purpose.consents) || {});
+        reportsAllowedByCmp = !!(c[8] || c[9]);
+        setConsent(c[1] && c[5] && c[6] ? 'granted' : 'denied', true);
+      });
+    } catch (e) { report('__tcfapi failed: ' + e.message, true); }
+  }
+  function gpcOn() { return navigator.globalPrivacyControl === true && config.honorGpc; }
+
+  function deleteDatabase() {
+    return new Promise(function (resolve) {
+      if (store) store.close();
+      if (typeof indexedDB === 'undefined') return resolve();
+      var req;
+      try { req = indexedDB.deleteDatabase(DB_NAME); } catch (e) { return resolve(); }
+      req.onsuccess = req.onerror = function () { resolve(); };
+      // Other tabs close their connection on versionchange; resolve anyway
+      // when one cannot (the deletion completes as soon as it does).
+      req.onblocked = function () { setTimeout(resolve, 1000); };
+    });
+  }
+  // Erases the profile here and in storage, keeping only `next` as the choice.
+  function erase(next, relayed) {
+    clearTimeout(saveTimer);
+    dirty = false;
+    lastStoredText = '';
+    log = [];
+    try { if (engine) engine.forget(now()); } catch (e) { fail(e); }
+    state = next;
+    writeChoice(next);
+    if (!relayed) post({ t: next === 'denied' ? 'deny' : 'forget' });
+    var p = deleteDatabase();
+    if (engine) redecide();
+    return p;
+  }
+  function setConsent(next, fromCmp, relayed) {
+    if (next !== 'granted' && next !== 'denied' && next !== 'pending') {
+      return Promise.reject(new Error("consent: expected 'granted', 'denied' or 'pending', got " + String(next)));
+    }
+    if (next === state) return Promise.resolve();
+    var was = state, done;
+    if (next === 'granted') {
+      state = 'granted';
+      writeChoice('granted');
+      if (!relayed) post({ t: 'grant' });
+      // This tab's in-memory profile (context only until now) becomes the
+      // stored one, unless another tab already stored one: then that one is used.
+      done = isReady && engine ? loadStored().then(function (had) {
+        if (!had) { dirty = true; flush(); }
+        sendReports();
+      }) : Promise.resolve();
+    } else {
+      done = erase(next, relayed);
+    }
+    emit('consent', { state: next, previous: was, source: fromCmp ? 'cmp' : relayed ? 'tab' : 'visitor' });
+    return done;
+  }
+
+  // ---------------------------------------------------------- persistence
+  // Loads the stored profile into the engine; resolves true when there was
+  // one. A corrupted store is reported once and replaced by an empty profile.
+  function loadStored() {
+    return new Promise(function (resolve) {
+      if (!store || state !== 'granted') return resolve(false);
+      store.load(function (err, text) {
+        if (err) { store = null; report('could not read the stored profile: ' + err, true); return resolve(false); }
+        if (!engine || !text) return resolve(false);
+        try {
+          lastStoredText = text;
+          var bad = engine.loadProfile(text, now());
+          if (bad) {
+            report('stored profile discarded (' + bad + ')', true);
+            dirty = true;   // replace it with the empty one
+            flush();
+          }
+          replayLog();
+        } catch (e) { fail(e); }
+        resolve(!!text);
+      });
+    });
+  }
+  // After the profile was replaced (from storage or another tab), the
+  // signals this page has seen are applied again: the engine ignores the ids
+  // it already holds, so the result holds both.
+  function replayLog() {
+    log.forEach(function (l) { engine.track(JSON.stringify(l.s), l.at); });
+  }
+  function scheduleSave() {
+    if (state !== 'granted' || !store) return;
+    dirty = true;
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(flush, SAVE_DEBOUNCE_MS);
+  }
+  function flush() {
+    clearTimeout(saveTimer);
+    if (!dirty || state !== 'granted' || !store || !engine) return;
+    if (saving) { saveAgain = true; return; }
+    var text;
+    try { text = engine.saveProfile(); } catch (e) { return fail(e); }
+    dirty = false;
+    saving = true;
+    lastStoredText = text;
+    store.save(text, function (err) {
+      saving = false;
+      if (err) report('could not store the profile: ' + err, true);
+      if (saveAgain) { saveAgain = false; dirty = true; flush(); }
+    });
+  }
+
+  // --------------------------------------------------------------- tabs
+  function post(m) {
+    if (channel && state === 'granted' || channel && (m.t === 'forget' || m.t === 'deny')) {
+      try { channel.postMessage(m); } catch (e) { /* closed */ }
+    }
+  }
+  function onMessage(ev) {
+    var m = ev.data || {};
+    if (m.t === 'grant') return setConsent('granted', false, true);
+    if (m.t === 'deny') return setConsent('denied', false, true);
+    if (m.t === 'forget') return setConsent('pending', false, true);
+    if (!isReady || !engine || state !== 'granted') return;
+    try {
+      if (m.t === 'signal' && m.s) {
+        apply(m.s, m.at, true);
+      } else if (m.t === 'profile' && m.fields) {
+        engine.setProfile(JSON.stringify(m.fields), m.at);
+      } else if (m.t === 'hello') {
+        post({ t: 'state', to: m.from, text: engine.saveProfile() });
+        return;
+      } else if (m.t === 'state' && m.to === tabId && typeof m.text === 'string') {
+        if (engine.loadProfile(m.text, now())) return;
+        replayLog();
+      } else return;
+      redecide();
+      scheduleSave();
+    } catch (e) { fail(e); }
+  }
+
+  // -------------------------------------------------------------- reports
+  function sendReports() {
+    if (!engine || state !== 'granted' || !config.collect || gpcOn() || !reportsAllowedByCmp || sending) return;
+    var batch;
+    try { batch = engine.dueReports(now()); } catch (e) { return fail(e); }
+    if (!batch) return;
+    scheduleSave();   // the encoded reports are stored: a retry resends the same bytes
+    sending = true;
+    var failed = guard(function () { engine.reportsFailed(now()); scheduleSave(); });
+    fetch(config.collect, {
+      method: 'POST', keepalive: true, credentials: 'omit',
+      headers: { 'content-type': 'application/json' }, body: batch
+    }).then(function (r) {
+      if (r.status !== 202) return failed();
+      return r.json().then(guard(function (j) {
+        var rids = [].concat(j.ok || [], j.dup || []);
+        engine.acknowledgeReports(JSON.stringify(rids), now());
+        scheduleSave();
+      }));
+    }).catch(failed).then(function () { sending = false; });
+  }
+
+  // ------------------------------------------------------------ page hooks
+  function onClick(ev) {
+    var t = ev.target && ev.target.closest ? ev.target : null;
+    if (!t) return;
+    var c = t.closest('[data-omo-consent]');
+    if (c) { api.consent(c.getAttribute('data-omo-consent')).catch(function (e) { report(e.message); }); return; }
+    if (t.closest('[data-omo-forget]')) { api.forget(); return; }
+    var b = t.closest('[data-omo-event]');
+    if (!b) return;
+    var s = { type: b.getAttribute('data-omo-event') };
+    var sku = b.getAttribute('data-omo-item');
+    if (sku) s.sku = sku;
+    var cat = b.getAttribute('data-omo-category');
+    if (cat) s.category = cat;
+    var q = parseInt(b.getAttribute('data-omo-quantity'), 10);
+    if (q > 0) s.quantity = q;
+    signalFromPage(s);
+  }
+  function onSubmit(ev) {
+    var form = ev.target;
+    if (!form || !form.matches || !form.matches('form[data-omo-profile]')) return;
+    ev.preventDefault();
+    var fields = {};
+    var schema = (rulesDoc && rulesDoc.profile && rulesDoc.profile.fields) || {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || /^(submit|button|reset|file)$/.test(el.type)) return;
+      if ((el.type === 'radio' || el.type === 'checkbox') && !el.checked) return;
+      if (!(el.name in schema) && !form.hasAttribute('data-omo-strict')) return;
+      fields[el.name] = el.value === '' ? null : el.value;
+      if (el.setCustomValidity) el.setCustomValidity('');
+    });
+    api.setProfile(fields).then(function () {
+      form.setAttribute('data-omo-saved', '');
+      form.removeAttribute('data-omo-error');
+    }, function (e) {
+      form.removeAttribute('data-omo-saved');
+      form.setAttribute('data-omo-error', e.message);
+      var bad = Object.keys(fields).filter(function (k) { return e.message.indexOf(k) >= 0; })[0];
+      var input = bad && form.elements.namedItem(bad);
+      if (input && input.setCustomValidity) {
+        input.setCustomValidity(e.message);
+        if (input.reportValidity) input.reportValidity();
+        // The next edit clears it, or the browser would block the next submit.
+        var clear = function () { input.setCustomValidity(''); };
+        input.addEventListener('input', clear, { once: true });
+        input.addEventListener('change', clear, { once: true });
+      }
+    });
+  }
+  function onHide() {
+    flushAllDwell();
+    flush();
+    sendReports();
+  }
+
+  // ------------------------------------------------------------ start-up
+  function pageContext() {
+    var ua = navigator.userAgent || '';
+    var uad = navigator.userAgentData;
+    var device = /iPad|Tablet|Android(?!.*Mobile)/i.test(ua) ? 'tablet'
+      : (uad && uad.mobile) || /Mobi|iPhone|iPod/i.test(ua) ? 'mobile' : 'desktop';
+    var ref = 'none';
+    if (document.referrer) {
+      try {
+        var h = new URL(document.referrer).hostname;
+        ref = h === location.hostname ? 'internal'
+          : /(^|\.)(google|bing|yahoo|duckduckgo|baidu|yandex|naver|ecosia|startpage)\./i.test(h) ? 'search'
+          : /(^|\.)(facebook|instagram|twitter|x|t|line|linkedin|pinterest|tiktok|reddit|youtube|threads)\.(com|co|me|net)$/i.test(h) ? 'social'
+          : 'other';
+      } catch (e) { ref = 'other'; }
+    }
+    var tz = '';
+    try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { /* none */ }
+    var ctx = {
+      tzOffsetMinutes: -new Date().getTimezoneOffset(),
+      device: device,
+      language: navigator.language || '',
+      path: location.pathname,
+      referrer: ref,
+      timeZone: tz
+    };
+    if (config.region) ctx.region = config.region;
+    return ctx;
+  }
+
+  // The Emscripten module, instantiated once per page (cached).
+  var modulePromise = null;
+  function loadModule(wasmBinary) {
+    if (!modulePromise) {
+      var mod = {
+        locateFile: function (p) { return p.slice(-5) === '.wasm' ? wasmUrl : p; }
+      };
+      if (wasmBinary) mod.wasmBinary = wasmBinary;
+      modulePromise = factory(mod);
+      store = mod.store || null;
+    }
+    return modulePromise;
+  }
+
+  function start(cfg) {
+    config = cfg;
+    if (state === 'granted') hide();
+    try { channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('omotenashi:' + cfg.rules) : null; } catch (e) { channel = null; }
+    if (channel) channel.onmessage = onMessage;
+    document.addEventListener('click', onClick, true);
+    document.addEventListener('submit', onSubmit, true);
+    addEventListener('pagehide', onHide);
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'hidden') return onHide();
+      lastTick = performance.now();
+      if (isReady && engine && state === 'granted' && !dirty && !saving) loadStored().then(redecide);
+    });
+    watchDataLayer();
+    watchTcf();
+    function parsed() {
+      domParsed = true;
+      scan(document.documentElement);
+      if (isReady) reveal();
+    }
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', parsed);
+    else parsed();
+    // Slots and products the parser (or a single-page app) adds later.
+    new MutationObserver(function (ms) {
+      ms.forEach(function (m) { Array.prototype.forEach.call(m.addedNodes, scan); });
+    }).observe(document.documentElement, { childList: true, subtree: true });
+    lastTick = performance.now();
+    setInterval(tick, TICK_MS);
+
+    var rulesText = fetch(cfg.rules, { credentials: 'same-origin' }).then(function (r) {
+      if (!r.ok) throw new Error('rules: HTTP ' + r.status + ' for ' + cfg.rules);
+      return r.text();
+    });
+    var moduleReady = loadModule(cfg.wasmBinary);
+    // The stored profile is read while the wasm compiles.
+    // The stored profile is read as soon as the runtime is up (IDBFS fills
+    // MEMFS, which needs the wasm memory), before the first decision.
+    var loadedAtStart = state === 'granted' && !!store;
+    var stored = loadedAtStart ? moduleReady.then(function () {
+      return new Promise(function (resolve) {
+        store.load(function (err, text) { resolve({ err: err, text: text }); });
+      });
+    }) : Promise.resolve({ err: '', text: '' });
+
+    return Promise.all([moduleReady, rulesText, stored]).then(function (all) {
+      var M = all[0], text = all[1], st = all[2];
+      store = M.store || store;
+      try { rulesDoc = JSON.parse(text); } catch (e) { rulesDoc = null; }
+      var seed = new Uint32Array(2);
+      crypto.getRandomValues(seed);
+      var e = new M.Engine(text, seed[0], seed[1]);
+      if (!e.ok()) {
+        var diags = parse(e.diagnostics());
+        e.delete();
+        throw new Error('rules: ' + diags.map(function (d) { return (d.pointer || '/') + ': ' + d.message; }).join('; '));
+      }
+      engine = e;
+      var err = engine.setContext(JSON.stringify(pageContext()));
+      if (err) report('context: ' + err, true);
+      if (st.err) {
+        // Never overwrite what could not be read: no persistence on this page.
+        store = null;
+        report('could not read the stored profile: ' + st.err, true);
+      }
+      if (state === 'granted' && !loadedAtStart) return loadStored().then(function () { return st; });
+      return st;
+    }).then(function (st) {
+      var t = now();
+      if (st.text && state === 'granted') {
+        lastStoredText = st.text;
+        var bad = engine.loadProfile(st.text, t);
+        if (bad) {
+          report('stored profile discarded (' + bad + ')', true);
+          dirty = true;
+        }
+      }
+      engine.beginPage(t);
+      isReady = true;
+      var q = pending;
+      pending = [];
+      q.forEach(function (p) {
+        if (state !== 'granted') return;
+        if (!p.s.id) p.s.id = randomId();
+        var e2 = apply(p.s, p.at, false);
+        if (e2) report(e2, true);
+      });
+      redecide();
+      if (state === 'granted') {
+        scheduleSave();
+        post({ t: 'hello', from: tabId });
+      }
+      if (domParsed) reveal();
+      sendReports();
+      resolveReady();
+    }).catch(function (e) {
+      engine = null;
+      isReady = true;
+      restoreAll();
+      reveal();
+      report(e && e.message || String(e), true);
+      resolveReady();
+    });
+  }
+
+  // ---------------------------------------------------------------- the API
+  api.VERSION = OMO_VERSION;
+  api.init = function (cfg) {
+    if (config) return api.ready;
+    cfg = cfg || {};
+    if (!cfg.rules) {
+      report('init: no rules URL (data-rules on the script tag, or init({rules}))', true);
+      return api.ready;
+    }
+    start({
+      rules: String(cfg.rules),
+      collect: cfg.collect ? String(cfg.collect) : '',
+      honorGpc: cfg.honorGpc !== false,
+      hideTimeoutMs: cfg.hideTimeoutMs > 0 ? +cfg.hideTimeoutMs : HIDE_TIMEOUT_MS,
+      region: cfg.region || '',
+      wasmBinary: cfg.wasmBinary || null
+    });
+    return api.ready;
+  };
+  // Private: the raw Embind module (new M.Engine(rulesText, seedHigh, seedLow)),
+  // for tests and benchmarks. Not part of the supported API.
+  api._load = function () { return loadModule(null); };
+  api.consent = function (next) { return setConsent(next, false, false); };
+  api.consentState = function () { return state; };
+  api.setProfile = function (fields) {
+    return api.ready.then(function () {
+      if (!fields || typeof fields !== 'object' || Array.isArray(fields)) throw new Error('setProfile: expected an object of profile fields');
+      if (!engine) throw new Error('setProfile: the engine is not available');
+      var t = now();
+      // Without consent the fields are checked, then the profile is put back.
+      var before = state === 'granted' ? null : engine.saveProfile();
+      var err = engine.setProfile(JSON.stringify(fields), t);
+      if (err) throw new Error(err);
+      if (before !== null) { engine.loadProfile(before, t); return; }
+      post({ t: 'profile', fields: fields, at: t });
+      redecide();
+      scheduleSave();
+    });
+  };
+  api.track = function (type, props) {
+    if (typeof type !== 'string' || !type) throw new Error('track: expected an event type');
+    var s = {};
+    if (props && typeof props === 'object') Object.keys(props).forEach(function (k) { s[k] = props[k]; });
+    s.type = type;
+    var err = signal(s);
+    if (err) throw new Error('track: ' + err);
+  };
+  api.decide = function (slot) {
+    if (!engine) return slot === undefined ? [] : null;
+    try {
+      return slot === undefined ? parse(engine.decideAll(now())) : parse(engine.decide(String(slot), now()));
+    } catch (e) { fail(e); return slot === undefined ? [] : null; }
+  };
+  api.explain = function (slot) {
+    if (!engine) return '';
+    try { return engine.explain(String(slot), now()); } catch (e) { fail(e); return ''; }
+  };
+  api.exportData = function () {
+    var out = { consent: state, profile: null };
+    if (engine && state === 'granted') {
+      try { out.profile = parse(engine.exportData()); } catch (e) { fail(e); }
+    }
+    return out;
+  };
+  api.forget = function () { return erase('pending', false).then(function () { emit('consent', { state: 'pending', previous: 'forget', source: 'visitor' }); }); };
+  api.on = function (type, cb) {
+    if (!listeners[type]) throw new Error("on: unknown event type '" + type + "'");
+    listeners[type].push(cb);
+    return function () { api.off(type, cb); };
+  };
+  api.off = function (type, cb) {
+    var l = listeners[type];
+    if (l && l.indexOf(cb) >= 0) l.splice(l.indexOf(cb), 1);
+  };
+  return api;
+}
