@@ -75,7 +75,7 @@ test('2. two fields: the greeting uses the name, hero and content switch to the 
   // The same page in Japanese: static text and the personalized greeting.
   await page.click('#lang-toggle');
   await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
-  await expect(page.locator('[data-omo-slot="greeting"]')).toHaveText('Aikoさん、こんにちは！ネコちゃんは元気ですか？');
+  await expect(page.locator('[data-omo-slot="greeting"]')).toHaveText('Aikoさん、こんにちは！おかえりなさい。');
   await expect(page.locator('.hero-title')).toHaveText('大切な家族に、いいものを');
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, '02-named-cat-ja', { clip: { x: 0, y: 0, width: 1280, height: 560 } });
@@ -227,6 +227,18 @@ test('6. 05:00 on a phone: "Is this urgent?" with immediate help first', async (
   expect(help.y + help.height).toBeLessThan(844);
   await page.locator('#consent-banner').evaluate((e) => { e.hidden = true; });
   await shot(page, '06-five-am-phone');
+  await context.close();
+});
+
+test('6b. owner preview: ?omo_now=05:00&omo_device=mobile forces time and device (rules in preview mode)', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Tokyo' });
+  const page = await context.newPage();
+  await page.clock.install({ time: new Date('2026-11-24T14:00:00+09:00') });  // a desktop, mid-afternoon
+  await open(page, '/');
+  await expect(page.locator('[data-omo-slot="greeting"]')).toHaveText(/Good afternoon/);
+  await open(page, '/?omo_now=05:00&omo_device=mobile');
+  await expect(page.locator('[data-omo-slot="greeting"]')).toHaveText('Up early, friend? Is this urgent? Our vet line is open now.');
+  expect((await decide(page, 'help')).variant).toBe('urgent-help');
   await context.close();
 });
 

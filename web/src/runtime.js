@@ -55,7 +55,9 @@ function omoCreate(factory, wasmUrl) {
   api.ready = new Promise(function (r) { resolveReady = r; });
 
   // ---------------------------------------------------------------- helpers
-  function now() { return Date.now(); }
+  // The owner's preview (rules with "preview": true) may shift the clock.
+  var previewOffsetMs = 0;
+  function now() { return Date.now() + previewOffsetMs; }
   function randomId() {
     var a = new Uint32Array(4);
     crypto.getRandomValues(a);
@@ -168,7 +170,10 @@ function omoCreate(factory, wasmUrl) {
   function restore(el) {
     var o = originals.get(el);
     if (!o || !o.changed) return;
-    if (el.tagName !== 'IMG') el.replaceChildren.apply(el, o.nodes.map(function (n) { return n.cloneNode(true); }));
+    if (el.tagName !== 'IMG') {
+      el.replaceChildren.apply(el, o.nodes.map(function (n) { return n.cloneNode(true); }));
+      if (o.img) o.img = el.querySelector('img');  // the clone of the original image
+    }
     if (o.img) {
       ['src', 'srcset', 'alt'].forEach(function (a, i) {
         if (o.attrs[i] === null) o.img.removeAttribute(a); else o.img.setAttribute(a, o.attrs[i]);
@@ -432,6 +437,11 @@ function omoCreate(factory, wasmUrl) {
     } else {
       done = erase(next, relayed);
     }
+    // Conditions may read context.consent, and only consenting devices are held out.
+    if (engine) {
+      updateContext();
+      redecide();
+    }
     emit('consent', { state: next, previous: was, source: fromCmp ? 'cmp' : relayed ? 'tab' : 'visitor' });
     return done;
   }
@@ -482,7 +492,8 @@ function omoCreate(factory, wasmUrl) {
     lastStoredText = text;
     store.save(text, function (err) {
       saving = false;
-      if (err) report('could not store the profile: ' + err, true);
+      // A save cut short because consent was withdrawn meanwhile is expected.
+      if (err && state === 'granted') report('could not store the profile: ' + err, true);
       if (saveAgain) { saveAgain = false; dirty = true; flush(); }
     });
   }
@@ -614,13 +625,36 @@ function omoCreate(factory, wasmUrl) {
     var ctx = {
       tzOffsetMinutes: -new Date().getTimezoneOffset(),
       device: device,
-      language: navigator.language || '',
+      // The page's language picks the rules' text ({"en": ..., "ja": ...}).
+      language: (document.documentElement.lang || navigator.language || '').slice(0, 35),
       path: location.pathname,
       referrer: ref,
-      timeZone: tz
+      timeZone: tz,
+      consent: state
     };
     if (config.region) ctx.region = config.region;
+    var pv = preview();
+    if (pv.device) ctx.device = pv.device;
+    if (pv.region) ctx.region = pv.region;
     return ctx;
+  }
+  // ?omo_now=HH:MM&omo_device=mobile|tablet|desktop&omo_region=NAME, honoured
+  // only when the rules enable preview mode: how an owner previews rules.
+  function preview() {
+    if (!rulesDoc || rulesDoc.preview !== true) return {};
+    var q = new URLSearchParams(location.search), out = {};
+    var d = q.get('omo_device');
+    if (d === 'mobile' || d === 'tablet' || d === 'desktop') out.device = d;
+    var r = q.get('omo_region');
+    if (r && /^[A-Za-z0-9_.-]{1,64}$/.test(r)) out.region = r;
+    var m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(q.get('omo_now') || '');
+    if (m) out.hour = +m[1], out.minute = +m[2];
+    return out;
+  }
+  function updateContext() {
+    if (!engine) return;
+    var err = engine.setContext(JSON.stringify(pageContext()));
+    if (err) report('context: ' + err, true);
   }
 
   // The Emscripten module, instantiated once per page (cached).
@@ -694,8 +728,16 @@ function omoCreate(factory, wasmUrl) {
         throw new Error('rules: ' + diags.map(function (d) { return (d.pointer || '/') + ': ' + d.message; }).join('; '));
       }
       engine = e;
-      var err = engine.setContext(JSON.stringify(pageContext()));
-      if (err) report('context: ' + err, true);
+      var pv = preview();
+      if (pv.hour !== undefined) {
+        var target = new Date();
+        target.setHours(pv.hour, pv.minute, 0, 0);
+        previewOffsetMs = target.getTime() - Date.now();
+      }
+      updateContext();
+      // The page's language may change (a language toggle): decide again.
+      new MutationObserver(guard(function () { updateContext(); redecide(); }))
+        .observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
       if (st.err) {
         // Never overwrite what could not be read: no persistence on this page.
         store = null;

@@ -1,9 +1,6 @@
-// The demo's Japanese. Static text: elements with data-i18n="key" (the
-// English is in the page itself). Personalized text: the rules are written in
-// English, so while the page is in Japanese the demo shows a Japanese version
-// of each rules variant (keyed "slot/variant"), filled with the visitor's
-// own profile fields. See docs/demo.md: a lang-aware rules format would move
-// these into demo/rules.json.
+// The demo's Japanese for its static text: elements with data-i18n="key" (the
+// English is in the page itself). Personalized texts come in Japanese from
+// demo/rules.json ({"en": ..., "ja": ...}): the runtime reads <html lang>.
 window.omoDemoI18n = {
   ja: {
     'brand': 'オモテナシ・ペットサプライ',
@@ -115,26 +112,6 @@ window.omoDemoI18n = {
     'why.slot.promo': 'Promotion', 'why.slot.after-purchase': 'After your order', 'why.slot.also-like': 'You may also like',
     'why.slot.help': 'Help',
     'why.default': 'The usual page (nothing personal)'
-  },
-  // Japanese for the personalized texts of demo/rules.json, by "slot/variant".
-  decisions: {
-    'greeting/urgent-night': '{{nameSan}}早起きですね。お急ぎですか？獣医ラインは今つながります。',
-    'greeting/named': '{{name}}さん、こんにちは！{{pet}}は元気ですか？',
-    'greeting/morning': 'おはようございます！新鮮な商品は正午までにお届けします。',
-    'greeting/afternoon': 'こんにちは！5,000円以上のご注文で送料無料。',
-    'greeting/evening': 'こんばんは！今夜のご注文で明日お届け。',
-    'hero/dog': 'お散歩からお昼寝まで、ワンちゃんのためのすべてを。',
-    'hero/cat': 'タワーからおやつまで、ネコちゃんのためのすべてを。',
-    'seasonal/winter-cold-region': '北国は雪の季節：あたたかく過ごそう。',
-    'seasonal/winter': '冬のお気に入り',
-    'seasonal/summer': '夏の暑さ対策',
-    'seasonal/all-year': '今週の人気商品',
-    'promo/studying': 'お悩み中ですか？今日はこの商品が10%オフ。',
-    'after-purchase/care-tips': 'ありがとうございます！{{pet}}のお世話のヒント：新しいベッドには、いつもの毛布を入れてなじませましょう。',
-    'after-purchase/delivery-status': 'ご注文の商品を梱包中です。発送したらお知らせします。',
-    'also-like/also-like': 'こちらもおすすめ',
-    'help/urgent-help': '24時間対応の獣医ラインへ今すぐお電話を：0120-000-000',
-    'help/cart-help': 'ご注文前のご質問はありませんか？店舗スタッフが{{channel}}でお手伝いします。'
   },
   petJa: { dog: 'ワンちゃん', cat: 'ネコちゃん', rabbit: 'うさぎさん', bird: '小鳥さん', fish: 'お魚' }
 };

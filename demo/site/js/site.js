@@ -9,7 +9,7 @@
 (function () {
   'use strict';
   var O = window.omotenashi || null;
-  var I = window.omoDemoI18n || { ja: {}, en: {}, decisions: {}, petJa: {} };
+  var I = window.omoDemoI18n || { ja: {}, en: {}, petJa: {} };
   var R = window.omoDemo || { region: '', source: 'none', guess: '', regions: [] };
   var page = document.body.getAttribute('data-page') || '';
   var pageSku = document.body.getAttribute('data-sku') || '';
@@ -141,33 +141,6 @@
     if (st && st.getAttribute('data-key')) st.textContent = t(st.getAttribute('data-key'));
     syncAddress();
     renderAll();
-  }
-
-  // Personalized texts in Japanese: the rules speak English (see i18n.js).
-  function decisionText(slot, d) {
-    if (lang !== 'ja') return d.text;
-    var tpl = I.decisions[slot + '/' + d.variant];
-    if (!tpl) return d.text;
-    var f = fields();
-    var ch = d.channel || f.channel || 'chat';
-    return fill(tpl, {
-      name: f.name || '',
-      nameSan: f.name ? f.name + 'さん、' : '',
-      pet: I.petJa[f.pet] || 'ペット',
-      channel: (I.ja['channel.' + ch] || ch)
-    });
-  }
-  function overlayTexts() {
-    if (!O || !ready) return;
-    document.querySelectorAll('[data-omo-slot][data-omo-variant]').forEach(function (el) {
-      if (el.tagName === 'IMG') return;
-      var slot = el.getAttribute('data-omo-slot');
-      var target = el.querySelector('[data-omo-text]') || (el.querySelector('img') ? null : el);
-      var d = decision(slot);
-      if (!target || !d || d.variant !== el.getAttribute('data-omo-variant') || typeof d.text !== 'string') return;
-      var want = decisionText(slot, d);
-      if (target.textContent !== want) target.textContent = want;
-    });
   }
 
   // -------------------------------------------------------------- region
@@ -393,7 +366,7 @@
     list.replaceChildren();
     ['greeting', 'hero', 'seasonal', 'promo', 'after-purchase', 'also-like', 'help'].forEach(function (slot) {
       var d = decision(slot);
-      var now = d && d.variant !== 'default' ? (typeof d.text === 'string' ? decisionText(slot, d) : d.variant) : t('why.default');
+      var now = d && d.variant !== 'default' ? (typeof d.text === 'string' ? d.text : d.variant) : t('why.default');
       if (d && d.items && d.items.length && d.variant !== 'default') now += ' — ' + d.items.map(nameOf).join(', ');
       list.appendChild(h('li', { 'data-why': slot }, [
         h('b', { text: t('why.slot.' + slot) }),
@@ -441,7 +414,6 @@
       renderHelp();
       renderWhyList();
       if (page === 'cart') renderCart();
-      overlayTexts();
     } finally { rendering = false; }
   }
   var scheduled = 0;

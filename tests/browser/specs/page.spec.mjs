@@ -230,3 +230,23 @@ test('visitor controls: consent, what is stored, download, why, forget me', asyn
   await expect(page.locator('#why')).toBeHidden();
   expect(errors).toEqual([]);
 });
+
+// Owner preview: ?omo_now=HH:MM&omo_device=... is honoured only when the
+// rules say "preview": true.
+for (const preview of [true, false]) {
+  test(`preview overrides ${preview ? 'force' : 'are ignored without'} preview mode`, async ({ page }) => {
+    await page.route('**/pages/rules.json', async (route) => {
+      const rules = await (await route.fetch()).json();
+      rules.preview = preview;
+      rules.slots.greeting.variants.unshift({
+        id: 'early-phone', priority: 1000, when: { 'context.device': 'mobile', 'context.hour': 5 },
+        text: 'Up early on a phone?',
+      });
+      await route.fulfill({ json: rules });
+    });
+    await page.clock.install({ time: new Date('2026-11-24T14:00:00+09:00') });
+    await page.goto('/pages/shop.html?omo_now=05:30&omo_device=mobile');
+    await ready(page);
+    await expect(page.locator('#greeting')).toHaveText(preview ? 'Up early on a phone?' : DEFAULTS.greeting);
+  });
+}
