@@ -1,5 +1,7 @@
 #include "collector.h"
 
+#include <sys/stat.h>
+
 #include "context.h"
 
 #include <httplib.h>
@@ -204,8 +206,19 @@ void Collector::routes() {
   s.set_write_timeout(5);
   // No request log at all: nothing to leak an address through.
   s.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
-  s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+  std::string staticDir = opt_.staticDir;
+  s.set_error_handler([staticDir](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
+    // A static folder asked for without its slash ("/cart") moves to "/cart/",
+    // where the mount serves its index.html.
+    struct stat st;
+    if (res.status == 404 && !staticDir.empty() && req.method == "GET" && !req.path.empty() &&
+        req.path.back() != '/' && req.path.find("..") == std::string::npos &&
+        ::stat((staticDir + req.path).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      res.status = 301;
+      res.set_header("Location", req.path + "/");
+      return;
+    }
     const char* msg = res.status == 413   ? "body: over 65536 bytes"
                       : res.status == 404 ? "not found"
                       : res.status == 405 ? "method not allowed"

@@ -580,5 +580,27 @@ TEST(CollectorProcess, BadArgumentsExitWithOneLine) {
   }
 }
 
+TEST_F(CollectorTest, StaticFilesAndFoldersWithoutTheirSlash) {
+  std::string site = dir.path + "/site";
+  ASSERT_EQ(std::system(("mkdir -p '" + site + "/cart' && echo home > '" + site + "/index.html' && echo cart > '" +
+                         site + "/cart/index.html'").c_str()),
+            0);
+  startWith([&](server::CollectorOptions& o) { o.staticDir = site; });
+  auto cart = client->Get("/cart/");
+  ASSERT_TRUE(cart);
+  EXPECT_EQ(cart->status, 200);
+  EXPECT_EQ(cart->body, "cart\n");
+  auto moved = client->Get("/cart");
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->status, 301);
+  EXPECT_EQ(moved->get_header_value("Location"), "/cart/");
+  auto missing = client->Get("/nowhere");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  auto escape = client->Get("/../etc");
+  ASSERT_TRUE(escape);
+  EXPECT_NE(escape->status, 301);
+}
+
 }  // namespace
 }  // namespace omo

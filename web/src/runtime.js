@@ -268,6 +268,9 @@ function omoCreate(factory, wasmUrl) {
       if (err) return err;
       redecide();
       scheduleSave();
+      // A cart change or an order is often followed at once by a navigation:
+      // store it now rather than after the debounce.
+      if (s.type === 'add_to_cart' || s.type === 'remove_from_cart' || s.type === 'purchase') flush();
     } catch (e) { fail(e); }
     return '';
   };
