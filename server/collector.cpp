@@ -356,6 +356,7 @@ Json Collector::results(const std::string& site, std::string* error) {
   out["site"] = site;
   out["k"] = opt_.k;
   out["currentWindow"] = isoWeekOfDay(today);
+  if (!opt_.label.empty()) out["label"] = opt_.label;
   Json tasks = Json::array();
   for (const auto& t : tallies) {
     Json j = Json::object();

@@ -43,6 +43,7 @@ struct CollectorOptions {
   double ratePerMinute = 120;        // per client; burst of the same size; 0 = unlimited
   size_t maxBody = 64 * 1024;        // bytes
   std::map<std::string, TaskInfo> tasks;  // from --rules; empty: cells labelled by index
+  std::string label;                 // shown on the dashboard, e.g. "SIMULATED traffic"; empty: none
   // Wall clock, seconds since the epoch (UTC); decides which windows have
   // closed. Tests replace it.
   std::function<int64_t()> now;

@@ -25,7 +25,7 @@ int usage(const std::string& problem) {
   std::fprintf(stderr, "omotenashi serve: %s\n", problem.c_str());
   std::fprintf(stderr,
                "usage: omotenashi serve [--port N] [--host H] [--db sqlite:PATH] [--static DIR] [--token T]\n"
-               "                        [--k K] [--rate N] [--rules R.json] [--dashboard DIR]\n");
+               "                        [--k K] [--rate N] [--rules R.json] [--dashboard DIR] [--label TEXT]\n");
   return 2;
 }
 
@@ -77,6 +77,10 @@ int run(int argc, char** argv) {
       if (v.size() < 8 || v.size() > 256 || v.find_first_of(" \t\r\n") != std::string::npos)
         return usage("--token: must be 8 to 256 characters without spaces");
       opt.token = v;
+    } else if (a == "--label") {
+      // Shown on the dashboard above the results, e.g. "SIMULATED traffic".
+      if (v.size() > 200) return usage("--label: at most 200 characters");
+      opt.label = v;
     } else if (a == "--k") {
       if (!parseInt(v, 1, 1000000000, &n)) return usage("--k: must be an integer from 1 to 1000000000");
       opt.k = n;

@@ -116,6 +116,7 @@
   function render(body) {
     out.textContent = '';
     document.getElementById('k').textContent = body.k;
+    if (body.label) out.appendChild(el('p', { class: 'label', role: 'status' }, body.label));
     out.appendChild(el('p', { class: 'meta' }, 'Site ' + body.site + ', current window ' + body.currentWindow +
                                              ', k = ' + body.k + '.'));
     var byTask = {};

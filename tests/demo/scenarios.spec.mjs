@@ -357,6 +357,7 @@ test('10. the dashboard: which greetings and offers work, with intervals (simula
   await page.goto('/dashboard#site=petshop&token=' + encodeURIComponent(process.env.DEMO_TOKEN));
   await page.click('#login button[type="submit"]');
   await expect(page.locator('#results')).toContainText('greeting-test', { timeout: 15_000 });
+  await expect(page.locator('#results .label')).toContainText('SIMULATED traffic');
   await expect(page.locator('#results')).toContainText(/named/);
   await expect(page.locator('#results')).toContainText(/ to /);   // intervals: "low to high"
   await page.waitForTimeout(500);

@@ -580,6 +580,20 @@ TEST(CollectorProcess, BadArgumentsExitWithOneLine) {
   }
 }
 
+TEST_F(CollectorTest, ResultsCarryTheDashboardLabel) {
+  startWith([](server::CollectorOptions& o) { o.label = "SIMULATED traffic"; });
+  Json r = results();
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(stringOr(r, "label", ""), "SIMULATED traffic");
+}
+
+TEST_F(CollectorTest, NoLabelByDefault) {
+  startWith();
+  Json r = results();
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(member(r, "label"), nullptr);
+}
+
 TEST_F(CollectorTest, StaticFilesAndFoldersWithoutTheirSlash) {
   std::string site = dir.path + "/site";
   ASSERT_EQ(std::system(("mkdir -p '" + site + "/cart' && echo home > '" + site + "/index.html' && echo cart > '" +
