@@ -679,42 +679,38 @@ bool Engine::eligible(const Variant& v, const Json& attrs, const LocalTime& lt, 
   return true;
 }
 
+Decision Engine::decideSlot(const Slot& slot, const Json& attrs, const LocalTime& lt, bool holdout,
+                            int64_t nowMs) const {
+  if (!holdout) {
+    for (const auto& v : slot.variants) {
+      Decision d;
+      d.slot = slot.name;
+      if (eligible(v, attrs, lt, nowMs, &d)) return d;
+    }
+  }
+  Decision d;
+  d.slot = slot.name;
+  d.reason.rule = "default";
+  d.reason.summary = holdout ? "This device is in the small holdout group that sees the shop's usual content, "
+                               "so the shop can measure what personalization adds."
+                             : "Nothing personal applies here right now, so you see the shop's usual content.";
+  return d;
+}
+
 std::vector<Decision> Engine::decideAll(int64_t nowMs) const {
-  std::vector<Decision> out;
   const Json& attrs = attributesAt(nowMs);
   LocalTime lt = localTime(nowMs, context_.tzOffsetMinutes);
   bool holdout = inHoldout();
-  for (const auto& slot : rules_->slots) {
-    Decision d;
-    d.slot = slot.name;
-    bool found = false;
-    if (!holdout) {
-      for (const auto& v : slot.variants) {
-        Decision trial;
-        trial.slot = slot.name;
-        if (eligible(v, attrs, lt, nowMs, &trial)) {
-          d = std::move(trial);
-          found = true;
-          break;
-        }
-      }
-    }
-    if (!found) {
-      d.reason.rule = "default";
-      d.reason.summary = holdout ? "This device is in the small holdout group that sees the shop's usual content, "
-                                   "so the shop can measure what personalization adds."
-                                 : "Nothing personal applies here right now, so you see the shop's usual content.";
-    }
-    out.push_back(std::move(d));
-  }
+  std::vector<Decision> out;
+  out.reserve(rules_->slots.size());
+  for (const auto& slot : rules_->slots) out.push_back(decideSlot(slot, attrs, lt, holdout, nowMs));
   return out;
 }
 
 std::optional<Decision> Engine::decide(const std::string& slot, int64_t nowMs) const {
-  if (!rules_->slot(slot)) return std::nullopt;
-  for (auto& d : decideAll(nowMs))
-    if (d.slot == slot) return d;
-  return std::nullopt;
+  const Slot* s = rules_->slot(slot);
+  if (!s) return std::nullopt;
+  return decideSlot(*s, attributesAt(nowMs), localTime(nowMs, context_.tzOffsetMinutes), inHoldout(), nowMs);
 }
 
 void Engine::shown(const Decision& d, int64_t nowMs) {

@@ -130,6 +130,7 @@ class Engine {
   const Json& attributesAt(int64_t nowMs) const;
 
   bool eligible(const Variant& v, const Json& attrs, const LocalTime& lt, int64_t nowMs, Decision* d) const;
+  Decision decideSlot(const Slot& slot, const Json& attrs, const LocalTime& lt, bool holdout, int64_t nowMs) const;
   int armIndex(const Experiment& e) const;
   void newDeviceId(int64_t nowMs);
   void recordPageSession(int64_t nowMs);
