@@ -462,8 +462,15 @@ void Engine::buildAttributes() const {
   ctx["path"] = context_.path;
   ctx["referrer"] = context_.referrer;
   ctx["consent"] = context_.consent;
+  // The declared region, else the page's, else a guess from the time zone.
   auto region = p.fields.find("region");
   std::string r = region != p.fields.end() ? region->second : context_.region;
+  if (r.empty() && !context_.timeZone.empty())
+    for (const auto& [zone, name] : rules_->regionTimeZones)
+      if (zone == context_.timeZone) {
+        r = name;
+        break;
+      }
   if (!r.empty()) ctx["region"] = r;
   a["context"] = ctx;
 

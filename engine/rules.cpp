@@ -373,11 +373,15 @@ std::shared_ptr<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d)
     if (!r->is_object()) d->error("/regions", "must be an object");
     else
       for (auto it = r->begin(); it != r->end(); ++it) {
-        Obj ro(it.value(), pointerJoin("/regions", it.key()), d, {"hemisphere", "label"});
+        Obj ro(it.value(), pointerJoin("/regions", it.key()), d, {"hemisphere", "label", "timeZones"});
         std::string h = "north", label;
         if (ro.str("hemisphere", &h) && h != "north" && h != "south")
           d->error(ro.at("hemisphere"), "must be north or south");
         ro.str("label", &label);
+        // The page's guess of the region when the visitor has not chosen one.
+        std::vector<std::string> zones;
+        ro.strings("timeZones", &zones, 100);
+        for (const auto& z : zones) rs->regionTimeZones.emplace_back(z, it.key());
         rs->southernRegions[it.key()] = h == "south";
       }
   }

@@ -91,6 +91,7 @@ struct Ruleset {
   std::vector<std::string> fieldOrder;
   int expireDays = 180;
   std::map<std::string, bool> southernRegions;   // region -> southern hemisphere
+  std::vector<std::pair<std::string, std::string>> regionTimeZones;  // IANA zone -> region, file order
   std::map<std::string, std::string> catalog;    // sku -> category
   std::map<std::string, Condition> segments;
   bool suppressPurchased = true, suppressInCart = true;
