@@ -61,14 +61,10 @@ bool Context::fromJson(const Json& j, Context* out, std::string* error) {
     *error = "context must be an object";
     return false;
   }
-  static const char* known[] = {"tzOffsetMinutes", "device", "language", "path", "referrer", "region", "timeZone", "consent", "now"};
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool ok = false;
-    for (const char* k : known) ok = ok || it.key() == k;
-    if (!ok) {
-      *error = "context." + it.key() + " is not a known context field";
-      return false;
-    }
+  if (const std::string* k = unknownKey(j, {"tzOffsetMinutes", "device", "language", "path", "referrer", "region",
+                                             "timeZone", "consent", "now"})) {
+    *error = "context." + *k + " is not a known context field";
+    return false;
   }
   Context c;
   if (const Json* tz = member(j, "tzOffsetMinutes")) {

@@ -98,14 +98,9 @@ bool Signal::fromJson(const Json& j, Signal* out, std::string* error) {
     *error = "a signal must be an object";
     return false;
   }
-  static const char* keys[] = {"type", "sku", "category", "seconds", "quantity", "id", "item", "items"};
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool known = false;
-    for (const char* k : keys) known = known || it.key() == k;
-    if (!known) {
-      *error = "signal." + it.key() + " is not a known signal field";
-      return false;
-    }
+  if (const std::string* k = unknownKey(j, {"type", "sku", "category", "seconds", "quantity", "id", "item", "items"})) {
+    *error = "signal." + *k + " is not a known signal field";
+    return false;
   }
   Signal s;
   s.type = stringOr(j, "type", "");
@@ -198,11 +193,9 @@ bool Engine::loadProfileScript(const Json& j, int64_t nowMs, std::string* error)
     return false;
   }
   if (member(j, "v")) return loadProfile(j.dump(), nowMs, error);
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (it.key() != "deviceId" && it.key() != "fields" && it.key() != "signals") {
-      *error = "profile." + it.key() + " is not a known key (deviceId, fields, signals)";
-      return false;
-    }
+  if (const std::string* k = unknownKey(j, {"deviceId", "fields", "signals"})) {
+    *error = "profile." + *k + " is not a known key (deviceId, fields, signals)";
+    return false;
   }
   newDeviceId(nowMs);
   if (const Json* id = member(j, "deviceId")) {

@@ -23,9 +23,7 @@ class Obj {
       return;
     }
     for (auto it = j.begin(); it != j.end(); ++it) {
-      bool known = false;
-      for (const char* k : keys) known = known || it.key() == k;
-      if (!known) {
+      if (!knownKey(it.key(), keys)) {
         std::string list;
         for (const char* k : keys) list += std::string(list.empty() ? "" : ", ") + k;
         d_->error(pointerJoin(ptr_, it.key()), "unknown key \"" + it.key() + "\" (expected one of: " + list + ")");
