@@ -167,14 +167,18 @@ Json Profile::toJson() const {
   return j;
 }
 
-void Profile::compact() {
+void Profile::keepNewestProducts(size_t keep) {
+  if (products.size() <= keep) return;  // the usual case: nothing to sort
   // Oldest products first: their counts live on in their category.
   std::vector<std::pair<int64_t, std::string>> byAge;
+  byAge.reserve(products.size());
   for (const auto& [sku, p] : products) byAge.push_back({p.lastSeenMs, sku});
   std::sort(byAge.begin(), byAge.end());
-  size_t keep = std::min(kMaxProducts, products.size());
-  size_t drop = products.size() - keep;
-  for (size_t i = 0; i < drop; ++i) products.erase(byAge[i].second);
+  for (size_t i = 0, drop = products.size() - keep; i < drop; ++i) products.erase(byAge[i].second);
+}
+
+void Profile::compact() {
+  keepNewestProducts(kMaxProducts);
   if (purchases.size() > kMaxPurchases) purchases.erase(purchases.begin(), purchases.end() - kMaxPurchases);
   // Suppression remembers the recent purchases; counts stay exact.
   if (purchasedSkus.size() > 2 * kMaxPurchases) {
@@ -205,13 +209,7 @@ std::string Profile::serialize() const {
   size_t limit = kMaxProducts;
   while (out.size() > kMaxBytes && limit > 0) {
     limit /= 2;
-    std::vector<std::pair<int64_t, std::string>> byAge;
-    for (const auto& [sku, p] : copy.products) byAge.push_back({p.lastSeenMs, sku});
-    std::sort(byAge.begin(), byAge.end());
-    while (copy.products.size() > limit && !byAge.empty()) {
-      copy.products.erase(byAge.front().second);
-      byAge.erase(byAge.begin());
-    }
+    copy.keepNewestProducts(limit);
     if (copy.purchases.size() > limit) copy.purchases.erase(copy.purchases.begin(), copy.purchases.end() - limit);
     copy.purchasedSkus.clear();
     for (const auto& p : copy.purchases) copy.purchasedSkus.insert(p.sku);

@@ -109,6 +109,8 @@ class Profile {
 
   // Drops the oldest behaviour into category counts until it fits.
   void compact();
+  // Keeps the `keep` most recently seen products (their categories keep the counts).
+  void keepNewestProducts(size_t keep);
   bool seenEvent(const std::string& id);       // records it; true when seen before
 };
 
