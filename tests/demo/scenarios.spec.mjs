@@ -318,6 +318,8 @@ test('8b. forget me: back to a first visit', async ({ page }) => {
   await expect(page.locator('img.hero-img')).toHaveAttribute('src', '/img/hero-default.svg');
   await expect(page.locator('#cart-count')).toHaveText('0');
   await expect(page.locator('#f-name')).toHaveValue('');
+  // The engine knows at once that nothing is remembered any more: no capped suggestions.
+  expect((await decide(page, 'also-like')).variant).toBe('default');
   await expect.poll(async () => (await storage(page)).databases).toEqual([]);
   expect((await storage(page)).local).toEqual([]);
 

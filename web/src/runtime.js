@@ -408,14 +408,20 @@ function omoCreate(factory, wasmUrl) {
     });
   }
   // Erases the profile here and in storage, keeping only `next` as the choice.
+  // The one place the consent state changes: the engine's context follows it
+  // (conditions read context.consent; only consenting devices are held out).
+  function setState(next) {
+    state = next;
+    writeChoice(next);
+    updateContext();
+  }
   function erase(next, relayed) {
     clearTimeout(saveTimer);
     dirty = false;
     lastStoredText = '';
     log = [];
     try { if (engine) engine.forget(now()); } catch (e) { fail(e); }
-    state = next;
-    writeChoice(next);
+    setState(next);
     if (!relayed) post({ t: next === 'denied' ? 'deny' : 'forget' });
     var p = deleteDatabase();
     if (engine) redecide();
@@ -428,8 +434,8 @@ function omoCreate(factory, wasmUrl) {
     if (next === state) return Promise.resolve();
     var was = state, done;
     if (next === 'granted') {
-      state = 'granted';
-      writeChoice('granted');
+      setState('granted');
+      redecide();
       if (!relayed) post({ t: 'grant' });
       // This tab's in-memory profile (context only until now) becomes the
       // stored one, unless another tab already stored one: then that one is used.
@@ -439,11 +445,6 @@ function omoCreate(factory, wasmUrl) {
       }) : Promise.resolve();
     } else {
       done = erase(next, relayed);
-    }
-    // Conditions may read context.consent, and only consenting devices are held out.
-    if (engine) {
-      updateContext();
-      redecide();
     }
     emit('consent', { state: next, previous: was, source: fromCmp ? 'cmp' : relayed ? 'tab' : 'visitor' });
     return done;
