@@ -46,7 +46,7 @@ int64_t ms(double v) { return static_cast<int64_t>(v); }
 #if OMO_WIRE_JSON
 using Out = std::string;
 // Invalid UTF-8 must not abort the dump: replace it.
-Out out(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+Out out(const Json& j) { return j.dump(); }
 #else
 using emscripten::val;
 using Out = val;

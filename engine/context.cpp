@@ -1,6 +1,5 @@
 #include "context.h"
 
-#include <cstdio>
 
 namespace omo {
 namespace {
@@ -122,11 +121,15 @@ LocalTime localTime(int64_t nowMs, int tzOffsetMinutes) {
   return t;
 }
 
-std::string LocalTime::date() const {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
-  return buf;
+namespace {
+// n in decimal with at least `width` digits (n >= 0).
+std::string padded(int n, size_t width) {
+  std::string s = std::to_string(n);
+  return s.size() < width ? std::string(width - s.size(), '0') + s : s;
 }
+}  // namespace
+
+std::string LocalTime::date() const { return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2); }
 
 std::string LocalTime::isoWeek() const { return isoWeekOfDay(dayNumber); }
 
@@ -135,9 +138,7 @@ std::string isoWeekUtc(int64_t nowMs) { return localTime(nowMs, 0).isoWeek(); }
 std::string isoWeekOfDay(int64_t day) {
   int y, w;
   isoWeekOf(day, &y, &w);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-W%02d", y, w);
-  return buf;
+  return padded(y, 4) + "-W" + padded(w, 2);
 }
 
 int64_t isoWeekStartDay(int year, int week) {

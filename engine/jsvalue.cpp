@@ -1,8 +1,8 @@
 #include "jsvalue.h"
 
+#include "parse.h"
+
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 
 namespace omo::js {
@@ -20,11 +20,10 @@ double stringToNumber(std::string_view s) {
   while (e > b && isJsWhitespace(static_cast<unsigned char>(s[e - 1]))) --e;
   s = s.substr(b, e - b);
   if (s.empty()) return 0;
-  std::string str(s);
-  if (str.size() > 2 && str[0] == '0' && (str[1] == 'x' || str[1] == 'X')) {
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
     double v = 0;
-    for (size_t i = 2; i < str.size(); ++i) {
-      char c = str[i];
+    for (size_t i = 2; i < s.size(); ++i) {
+      char c = s[i];
       int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
               : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
       if (d < 0) return kNaN;
@@ -32,18 +31,45 @@ double stringToNumber(std::string_view s) {
     }
     return v;
   }
-  if (str == "Infinity" || str == "+Infinity") return std::numeric_limits<double>::infinity();
-  if (str == "-Infinity") return -std::numeric_limits<double>::infinity();
-  // strtod accepts more than JS does (hex floats, "inf", "nan"): allow only
-  // the decimal literal alphabet first.
-  for (char c : str) {
-    if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'))
-      return kNaN;
+  // A JavaScript decimal literal ([+-] digits [. digits] [e [+-] digits],
+  // either side of the point may be empty) rewritten as a JSON number, which
+  // the JSON reader converts with full precision.
+  std::string json;
+  size_t i = 0;
+  if (s[0] == '+' || s[0] == '-') {
+    if (s[0] == '-') json += '-';
+    ++i;
   }
-  char* end = nullptr;
-  double v = std::strtod(str.c_str(), &end);
-  if (end != str.c_str() + str.size()) return kNaN;
-  return v;
+  if (s.substr(i) == "Infinity")
+    return json.empty() ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+  size_t intStart = i;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  std::string_view intPart = s.substr(intStart, i - intStart);
+  std::string_view fracPart;
+  if (i < s.size() && s[i] == '.') {
+    size_t f = ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    fracPart = s.substr(f, i - f);
+  }
+  if (intPart.empty() && fracPart.empty()) return kNaN;
+  while (intPart.size() > 1 && intPart[0] == '0') intPart.remove_prefix(1);
+  json += intPart.empty() ? std::string_view("0") : intPart;
+  if (!fracPart.empty()) {
+    json += '.';
+    json += fracPart;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    json += 'e';
+    json += s.substr(i + 1);  // the reader rejects a malformed exponent
+    i = s.size();
+  }
+  if (i != s.size()) return kNaN;
+  JsonError err;
+  Json v = parseJson(json, &err);
+  if (v.is_number()) return v.asDouble();
+  if (err.numberTooBig) return json[0] == '-' ? -std::numeric_limits<double>::infinity()
+                                              : std::numeric_limits<double>::infinity();
+  return kNaN;
 }
 
 double toNumber(const Json& v) {
@@ -62,47 +88,17 @@ double toNumber(const Json& v) {
 std::string numberToString(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  if (d == 0) return "0";
-  // Shortest representation that round-trips, as JavaScript prints it.
-  char buf[40];
-  int prec = 1;
-  for (; prec <= 17; ++prec) {
-    std::snprintf(buf, sizeof buf, "%.*e", prec - 1, d);
-    if (std::strtod(buf, nullptr) == d) break;
-  }
-  // buf is like "-1.2345e+05": split digits and exponent.
-  std::string s(buf);
-  bool neg = s[0] == '-';
-  if (neg) s.erase(0, 1);
-  size_t epos = s.find('e');
-  int exp10 = std::atoi(s.c_str() + epos + 1);
-  std::string digits;
-  for (size_t i = 0; i < epos; ++i)
-    if (s[i] != '.') digits += s[i];
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  int k = static_cast<int>(digits.size());
-  int n = exp10 + 1;  // position of the decimal point
   std::string out;
-  if (k <= n && n <= 21) {
-    out = digits + std::string(n - k, '0');
-  } else if (0 < n && n <= 21) {
-    out = digits.substr(0, n) + "." + digits.substr(n);
-  } else if (-6 < n && n <= 0) {
-    out = "0." + std::string(-n, '0') + digits;
-  } else {
-    out = digits.substr(0, 1);
-    if (k > 1) out += "." + digits.substr(1);
-    out += (n - 1 >= 0 ? "e+" : "e-") + std::to_string(std::abs(n - 1));
-  }
-  return neg ? "-" + out : out;
+  appendJsNumber(out, d);
+  return out;
 }
 
 std::string toString(const Json& v) {
   switch (v.type()) {
     case Json::value_t::null: return "null";
     case Json::value_t::boolean: return v.get<bool>() ? "true" : "false";
-    case Json::value_t::number_integer: return std::to_string(v.get<int64_t>());
-    case Json::value_t::number_unsigned: return std::to_string(v.get<uint64_t>());
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return v.dump();
     case Json::value_t::number_float: return numberToString(v.get<double>());
     case Json::value_t::string: return v.get<std::string>();
     case Json::value_t::array: {
@@ -177,35 +173,7 @@ const char* typeOf(const Json& v) {
   }
 }
 
-std::string stringify(const Json& v) {
-  switch (v.type()) {
-    case Json::value_t::number_float: {
-      double d = v.get<double>();
-      return std::isfinite(d) ? numberToString(d) : "null";
-    }
-    case Json::value_t::array: {
-      std::string out = "[";
-      bool first = true;
-      for (const auto& e : v) {
-        if (!first) out += ',';
-        first = false;
-        out += stringify(e);
-      }
-      return out + "]";
-    }
-    case Json::value_t::object: {
-      std::string out = "{";
-      bool first = true;
-      for (auto it = v.begin(); it != v.end(); ++it) {
-        if (!first) out += ',';
-        first = false;
-        out += Json(it.key()).dump() + ":" + stringify(it.value());
-      }
-      return out + "}";
-    }
-    default: return v.dump(-1, ' ', false, Json::error_handler_t::replace);
-  }
-}
+std::string stringify(const Json& v) { return v.dump(); }
 
 bool truthy(const Json& v) {
   switch (v.type()) {

@@ -70,82 +70,20 @@ bool integerOf(const Json& v, int64_t* out) {
   return false;
 }
 
-// "[json.exception.parse_error.101] parse error at ..." -> "parse error at ...".
-std::string withoutExceptionId(const std::string& message) {
-  if (message.compare(0, 15, "[json.exception") != 0) return message;
-  size_t close = message.find("] ");
-  return close == std::string::npos ? message : message.substr(close + 2);
-}
-
-// Runs over a body that failed to parse and remembers where it failed, as a
-// field path ("reports[3].eps"), and whether a number was out of range.
-struct ErrorLocator {
-  struct Frame {
-    bool array;
-    long index;
-    std::string key;
-  };
-  std::vector<Frame> stack;
+// Where a body failed to parse, as a field path ("reports[3].eps").
+std::string fieldPath(const JsonError& e) {
   std::string path;
-  bool overflow = false;
-
-  void value() {
-    if (!stack.empty() && stack.back().array) ++stack.back().index;
-  }
-  bool null() { return value(), true; }
-  bool boolean(bool) { return value(), true; }
-  bool number_integer(Json::number_integer_t) { return value(), true; }
-  bool number_unsigned(Json::number_unsigned_t) { return value(), true; }
-  bool number_float(Json::number_float_t, const Json::string_t&) { return value(), true; }
-  bool string(Json::string_t&) { return value(), true; }
-  bool binary(Json::binary_t&) { return value(), true; }
-  bool start_object(std::size_t) {
-    value();
-    stack.push_back({false, -1, ""});
-    return true;
-  }
-  bool key(Json::string_t& k) {
-    stack.back().key = k;
-    return true;
-  }
-  bool end_object() {
-    stack.pop_back();
-    return true;
-  }
-  bool start_array(std::size_t) {
-    value();
-    stack.push_back({true, -1, ""});
-    return true;
-  }
-  bool end_array() {
-    stack.pop_back();
-    return true;
-  }
-  template <class Exception>
-  bool parse_error(std::size_t, const std::string&, const Exception& ex) {
-    overflow = std::string(ex.what()).find("number overflow") != std::string::npos;
-    for (size_t i = 0; i < stack.size(); ++i) {
-      const Frame& f = stack[i];
-      if (f.array) {
-        // The failing value has not been counted yet when it is the one in error.
-        long index = f.index + (i + 1 == stack.size() ? 1 : 0);
-        path += "[" + std::to_string(index) + "]";
-      } else {
-        if (!path.empty()) path += ".";
-        path += shortKey(f.key);
-      }
+  for (const JsonError::Step& step : e.path) {
+    if (step.isIndex) {
+      path += "[" + std::to_string(step.index) + "]";
+    } else {
+      if (!path.empty()) path += ".";
+      path += shortKey(step.key);
     }
-    return false;
   }
-};
-
-// The number as it goes on the wire: integral epsilons print as integers
-// ("eps":4, as in SPEC section 6), others as the shortest round-trip double.
-Json epsJson(double eps) {
-  if (std::isfinite(eps) && eps == std::floor(eps) && std::fabs(eps) < 1e15)
-    return Json(static_cast<int64_t>(eps));
-  return Json(eps);
+  return path;
 }
+
 
 }  // namespace
 
@@ -158,7 +96,7 @@ Json Report::toJson() const {
   j["cfg"] = cfg;
   j["win"] = win;
   j["mech"] = mech;
-  j["eps"] = epsJson(eps);
+  j["eps"] = eps;
   j["d"] = d;
   j["y"] = y;
   return j;
@@ -234,7 +172,7 @@ Json ReportBatch::toJson() const {
 }
 
 std::string ReportBatch::serialize() const {
-  return toJson().dump(-1, ' ', false, Json::error_handler_t::replace);
+  return toJson().dump();
 }
 
 bool ReportBatch::parse(const std::string& body, ReportBatch* out, std::string* error) {
@@ -242,15 +180,13 @@ bool ReportBatch::parse(const std::string& body, ReportBatch* out, std::string* 
     if (error) *error = field + ": " + msg;
     return false;
   };
-  std::string syntax;
+  JsonError syntax;
   Json j = parseJson(body, &syntax);
   if (j.is_discarded()) {
-    // A number too large for a double is a JSON error to nlohmann; name the
+    // A number too large for a double is a JSON error to the reader; name the
     // field it was in, like any other out-of-range value.
-    ErrorLocator where;
-    Json::sax_parse(body, &where, nlohmann::detail::input_format_t::json, true);
-    if (where.overflow && !where.path.empty()) return fail(where.path, "number out of range");
-    return fail("body", "invalid JSON: " + withoutExceptionId(syntax));
+    if (syntax.numberTooBig && !syntax.path.empty()) return fail(fieldPath(syntax), "number out of range");
+    return fail("body", "invalid JSON: " + syntax.message);
   }
   if (!j.is_object()) return fail("body", "must be a JSON object {\"v\":1,\"site\":...,\"reports\":[...]}");
   for (auto it = j.begin(); it != j.end(); ++it) {

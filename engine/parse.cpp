@@ -1,44 +1,153 @@
 #include "parse.h"
 
+#include <cstring>
+
+#include <rapidjson/reader.h>
+
 namespace omo {
 namespace {
 
-// A SAX handler that builds the document like nlohmann's own DOM parser but
-// records the parse error instead of throwing.
-class Handler : public nlohmann::detail::json_sax_dom_parser<Json> {
+// RapidJSON's SAX events build the DOM; the stack of open containers also
+// names the place of an error.
+class Builder {
  public:
-  Handler(Json& root, std::string* error)
-      : nlohmann::detail::json_sax_dom_parser<Json>(root, false), error_(error) {}
-  template <class Exception>
-  bool parse_error(std::size_t position, const std::string& token, const Exception& ex) {
-    failed = true;
-    if (error_) {
-      std::string what = ex.what();
-      // nlohmann's message: "[json.exception.parse_error.101] parse error at line 1, column 2: ..."
-      size_t at = what.find(" at line ");
-      *error_ = at != std::string::npos ? what.substr(at + 4) : what;
-      (void)position;
-      (void)token;
-    }
-    return false;
+  Json root;
+  std::vector<Json*> open;
+  std::vector<std::string> keys;  // per open object: the key being read
+  std::string key;
+  bool tooDeep = false;
+
+  bool Null() { return add(Json()); }
+  bool Bool(bool b) { return add(Json(b)); }
+  bool Int(int i) { return add(Json(static_cast<int64_t>(i))); }
+  bool Uint(unsigned u) { return add(Json(static_cast<int64_t>(u))); }
+  bool Int64(int64_t i) { return add(Json(i)); }
+  bool Uint64(uint64_t u) {
+    return add(u <= static_cast<uint64_t>(INT64_MAX) ? Json(static_cast<int64_t>(u)) : Json(u));
   }
-  bool failed = false;
+  bool Double(double d) { return add(Json(d)); }
+  bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }
+  bool String(const char* s, rapidjson::SizeType n, bool) { return add(Json(std::string(s, n))); }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    key.assign(s, n);
+    return true;
+  }
+  bool StartObject() { return push(Json::value_t::object); }
+  bool StartArray() { return push(Json::value_t::array); }
+  bool EndObject(rapidjson::SizeType) { return pop(); }
+  bool EndArray(rapidjson::SizeType) { return pop(); }
+
+  std::vector<JsonError::Step> path() const {
+    std::vector<JsonError::Step> out;
+    for (const Json* c : open) {
+      if (c->is_array()) out.push_back({true, c->size(), ""});
+      else out.push_back({false, 0, ""});
+    }
+    // An open object's step is the key of its open child, or the key just read.
+    for (size_t i = 0, k = 0; i < out.size(); ++i) {
+      if (out[i].isIndex) {
+        if (i + 1 < out.size()) --out[i].index;  // that child was added already
+      } else {
+        out[i].key = i + 1 < out.size() ? keys[k] : key;
+        ++k;
+      }
+    }
+    return out;
+  }
 
  private:
-  std::string* error_;
+  Json* add(Json v) {
+    if (open.empty()) {
+      root = std::move(v);
+      return &root;
+    }
+    Json* top = open.back();
+    if (top->is_array()) {
+      top->push_back(std::move(v));
+      return &top->arr().back();
+    }
+    Json& slot = (*top)[key];  // a repeated key keeps its place and takes the last value
+    slot = std::move(v);
+    return &slot;
+  }
+  bool push(Json::value_t t) {
+    if (open.size() >= static_cast<size_t>(kMaxJsonDepth)) {
+      tooDeep = true;
+      return false;
+    }
+    if (!open.empty() && open.back()->is_object()) keys.push_back(key);
+    open.push_back(add(Json(t)));
+    return true;
+  }
+  bool pop() {
+    open.pop_back();
+    if (!open.empty() && open.back()->is_object()) keys.pop_back();
+    return true;
+  }
 };
+
+const char* describe(rapidjson::ParseErrorCode code) {
+  using namespace rapidjson;
+  switch (code) {
+    case kParseErrorDocumentEmpty: return "the text is empty";
+    case kParseErrorDocumentRootNotSingular: return "unexpected text after the JSON value";
+    case kParseErrorValueInvalid: return "not a JSON value";
+    case kParseErrorObjectMissName: return "expected a key in double quotes";
+    case kParseErrorObjectMissColon: return "expected ':' after a key";
+    case kParseErrorObjectMissCommaOrCurlyBracket: return "expected ',' or '}' after a member";
+    case kParseErrorArrayMissCommaOrSquareBracket: return "expected ',' or ']' after an element";
+    case kParseErrorStringUnicodeEscapeInvalidHex: return "invalid \\u escape";
+    case kParseErrorStringUnicodeSurrogateInvalid: return "invalid UTF-16 surrogate pair in a \\u escape";
+    case kParseErrorStringEscapeInvalid: return "invalid escape in a string";
+    case kParseErrorStringMissQuotationMark: return "unterminated string";
+    case kParseErrorStringInvalidEncoding: return "a string is not valid UTF-8 or holds a control character";
+    case kParseErrorNumberTooBig: return "number out of range";
+    case kParseErrorNumberMissFraction: return "expected digits after '.'";
+    case kParseErrorNumberMissExponent: return "expected digits in the exponent";
+    default: return "syntax error";
+  }
+}
 
 }  // namespace
 
-Json parseJson(std::string_view text, std::string* error) {
-  Json root;
-  Handler h(root, error);
-  bool ok = Json::sax_parse(text.begin(), text.end(), &h, nlohmann::detail::input_format_t::json, true);
-  if (!ok || h.failed) {
-    if (error && error->empty()) *error = "invalid JSON";
-    return Json(Json::value_t::discarded);
+Json parseJson(std::string_view text, JsonError* error) {
+  // RapidJSON reads up to a NUL: copy, and reject a NUL inside the text.
+  const void* nul = std::memchr(text.data(), 0, text.size());
+  std::string copy(text.substr(0, nul ? static_cast<const char*>(nul) - text.data() : text.size()));
+  Builder b;
+  rapidjson::Reader reader;
+  rapidjson::StringStream in(copy.c_str());
+  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag |
+                              rapidjson::kParseFullPrecisionFlag;
+  rapidjson::ParseResult r = reader.Parse<kFlags>(in, b);
+  if (r && !nul) return std::move(b.root);
+  if (error) {
+    JsonError e;
+    e.offset = r ? copy.size() : r.Offset();
+    for (size_t i = 0; i < e.offset && i < copy.size(); ++i) {
+      if (copy[i] == '\n') {
+        ++e.line;
+        e.column = 1;
+      } else {
+        ++e.column;
+      }
+    }
+    const char* why = r ? "a NUL byte in the text"
+                      : b.tooDeep ? "nested deeper than 256 levels"
+                                  : describe(r.Code());
+    e.numberTooBig = !r && r.Code() == rapidjson::kParseErrorNumberTooBig;
+    e.message = "line " + std::to_string(e.line) + ", column " + std::to_string(e.column) + ": " + why;
+    e.path = b.path();
+    *error = std::move(e);
   }
-  return root;
+  return Json(Json::value_t::discarded);
+}
+
+Json parseJson(std::string_view text, std::string* error) {
+  JsonError e;
+  Json j = parseJson(text, error ? &e : nullptr);
+  if (error && j.is_discarded()) *error = e.message;
+  return j;
 }
 
 }  // namespace omo

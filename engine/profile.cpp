@@ -202,7 +202,7 @@ void Profile::compact() {
 }
 
 std::string Profile::serialize() const {
-  std::string out = toJson().dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string out = toJson().dump();
   if (out.size() <= kMaxBytes) return out;
   // Over the bound: shed the oldest behaviour until it fits.
   Profile copy = *this;
@@ -216,7 +216,7 @@ std::string Profile::serialize() const {
     if (copy.categories.size() > 4 * limit + 8) copy.categories.clear();
     copy.session.dwell.clear();
     copy.caps.clear();
-    out = copy.toJson().dump(-1, ' ', false, Json::error_handler_t::replace);
+    out = copy.toJson().dump();
   }
   return out;
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <initializer_list>
 
 #include "jsvalue.h"
@@ -61,9 +60,7 @@ class Obj {
     }
     double x = v->get<double>();
     if (x < lo || x > hi) {
-      char buf[96];
-      std::snprintf(buf, sizeof buf, "must be between %g and %g", lo, hi);
-      d_->error(at(key), buf);
+      d_->error(at(key), "must be between " + js::numberToString(lo) + " and " + js::numberToString(hi));
       return false;
     }
     *out = x;
@@ -320,9 +317,10 @@ std::shared_ptr<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d)
            "groups", "experiments", "holdout", "slots", "measurements", "description"});
   if (!top.ok()) return nullptr;
   rs->hash = [&] {
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(doc.dump())));
-    return std::string(buf, 12);
+    uint64_t h = fnv1a64(doc.dump());
+    std::string hex(12, '0');  // the top 48 bits
+    for (int i = 0; i < 12; ++i) hex[i] = "0123456789abcdef"[(h >> (60 - 4 * i)) & 15];
+    return hex;
   }();
 
   int64_t version = 0;

@@ -100,7 +100,7 @@ double round6(double x) { return std::round(x * 1e6) / 1e6; }
 
 }  // namespace
 
-std::string dumpJson(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string dumpJson(const Json& j) { return j.dump(); }
 
 std::string randomToken() {
   unsigned char raw[24];
@@ -384,7 +384,7 @@ Json Collector::results(const std::string& site, std::string* error) {
       j["n"] = e.n;
       j["eps"] = t.eps;
       j["d"] = t.d;
-      j["cfgs"] = t.cfgs;
+      j["cfgs"] = std::vector<std::string>(t.cfgs.begin(), t.cfgs.end());
       Json cells = Json::array();
       for (const auto& c : e.cells) {
         Json cj = Json::object();

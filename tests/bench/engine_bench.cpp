@@ -99,11 +99,12 @@ BENCHMARK(BM_DecidePageNoMatch)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(
 void BM_DecidePageInterpreted(benchmark::State& state) {
   auto e = makeEngine(static_cast<int>(state.range(0)), "fish");
   std::string err;
-  omo::Json doc = omo::parseJson(makeRules(static_cast<int>(state.range(0))), &err);
+  const omo::Json doc = omo::parseJson(makeRules(static_cast<int>(state.range(0))), &err);
   const omo::Json attrs = e->attributes(kNow);
   for (auto _ : state) {
     int matched = 0;
-    for (auto& slot : doc["slots"].items()) {
+    const omo::Json& slots = doc["slots"];
+    for (auto slot = slots.begin(); slot != slots.end(); ++slot) {
       for (const auto& v : slot.value()["variants"]) {
         if (omo::Condition::compile(v["when"]).eval(attrs)) {
           ++matched;

@@ -8,6 +8,7 @@
 
 #include "bucketing.h"
 #include "condition.h"
+#include "parse.h"
 
 namespace {
 
@@ -18,7 +19,7 @@ const Json& cases() {
     std::ifstream in(OMO_GROWTHBOOK_CASES);
     std::stringstream ss;
     ss << in.rdbuf();
-    Json j = Json::parse(ss.str(), nullptr, false);
+    Json j = omo::parseJson(ss.str(), static_cast<std::string*>(nullptr));
     return j.is_discarded() ? Json::object() : j;
   }();
   return all;
