@@ -39,6 +39,19 @@ size_t utf8Length(const unsigned char* s, size_t n, size_t i) {
   return len;
 }
 
+}  // namespace
+
+bool validUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  for (size_t i = 0; i < s.size();) {
+    size_t len = utf8Length(p, s.size(), i);
+    if (!len) return false;
+    i += len;
+  }
+  return true;
+}
+
+namespace {
 void appendQuoted(std::string& out, const std::string& s) {
   static const char kHex[] = "0123456789abcdef";
   out += '"';
@@ -224,7 +237,12 @@ const Json& Json::operator[](std::string_view key) const {
   return it == end() ? kNull : *it;
 }
 
-Json& Json::operator[](size_t i) { return (*v_.a)[i]; }
+Json& Json::operator[](size_t i) {
+  // Like nlohmann: a non-array becomes an array, which grows to hold i.
+  if (!is_array()) *this = array();
+  if (i >= v_.a->size()) v_.a->resize(i + 1);
+  return (*v_.a)[i];
+}
 const Json& Json::operator[](size_t i) const {
   return is_array() && i < v_.a->size() ? (*v_.a)[i] : kNull;
 }

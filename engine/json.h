@@ -113,7 +113,7 @@ class Json {
   const Json& operator[](std::string_view key) const;  // null when absent
   const Json& operator[](const char* key) const { return (*this)[std::string_view(key)]; }
   const Json& operator[](const std::string& key) const { return (*this)[std::string_view(key)]; }
-  Json& operator[](size_t i);  // i < size() of an array
+  Json& operator[](size_t i);  // makes a non-array an array; grows it to hold i
   const Json& operator[](size_t i) const;
   Json& operator[](int i) { return (*this)[static_cast<size_t>(i)]; }
   const Json& operator[](int i) const { return (*this)[static_cast<size_t>(i)]; }
@@ -207,6 +207,8 @@ class Json {
 // finite), and integers, appended to `out`.
 void appendJsNumber(std::string& out, double d);
 void appendInteger(std::string& out, int64_t i);
+// Whether s is UTF-8 without surrogates, overlong forms or bytes beyond U+10FFFF.
+bool validUtf8(std::string_view s);
 
 // Typed look-ups that never fail: nullptr / fallback when absent or mistyped.
 inline const Json* member(const Json& obj, std::string_view key) {

@@ -16,6 +16,7 @@ class Builder {
   std::vector<std::string> keys;  // per open object: the key being read
   std::string key;
   bool tooDeep = false;
+  bool badString = false;
 
   bool Null() { return add(Json()); }
   bool Bool(bool b) { return add(Json(b)); }
@@ -27,10 +28,15 @@ class Builder {
   }
   bool Double(double d) { return add(Json(d)); }
   bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }
-  bool String(const char* s, rapidjson::SizeType n, bool) { return add(Json(std::string(s, n))); }
+  // The reader validates the bytes of the text; a \u escape of a lone
+  // surrogate still decodes to bytes that are not UTF-8, caught here.
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    if ((badString = !validUtf8({s, n}))) return false;
+    return add(Json(std::string(s, n)));
+  }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     key.assign(s, n);
-    return true;
+    return !(badString = !validUtf8(key));
   }
   bool StartObject() { return push(Json::value_t::object); }
   bool StartArray() { return push(Json::value_t::array); }
@@ -134,6 +140,7 @@ Json parseJson(std::string_view text, JsonError* error) {
     }
     const char* why = r ? "a NUL byte in the text"
                       : b.tooDeep ? "nested deeper than 256 levels"
+                      : b.badString ? "a \\u escape of a lone UTF-16 surrogate"
                                   : describe(r.Code());
     e.numberTooBig = !r && r.Code() == rapidjson::kParseErrorNumberTooBig;
     e.message = "line " + std::to_string(e.line) + ", column " + std::to_string(e.column) + ": " + why;
