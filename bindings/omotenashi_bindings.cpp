@@ -7,11 +7,11 @@
 //
 // Data crosses as plain JS values, never as bound classes, so nothing else
 // has a lifetime: inputs are JSON text (the loader JSON.stringify()s plain
-// objects), outputs are JSON text the loader JSON.parse()s (OMO_WIRE_JSON,
-// the default: measured smaller and faster than building objects through
-// emval, see docs/benchmarks.md) or plain objects built with emval.
-// Both produce exactly Decision::toJson(), so the browser and the CLI answer
-// in the same shape.
+// objects), outputs are JSON text the loader JSON.parse()s into plain
+// objects. That was measured smaller and faster than building the objects
+// through emval or value_object (docs/benchmarks.md), and decisions are
+// written by Decision::write, so the browser and the CLI answer in the same
+// shape.
 //
 // No exception crosses the boundary: this build has exceptions disabled, the
 // engine never throws, every JSON input is parsed with exceptions off and
@@ -28,14 +28,6 @@
 #include "json.h"
 #include "parse.h"
 
-#ifndef OMO_WIRE_JSON
-#define OMO_WIRE_JSON 1
-#endif
-
-#if !OMO_WIRE_JSON
-#include <emscripten/val.h>
-#endif
-
 namespace {
 
 using omo::Json;
@@ -43,35 +35,8 @@ using omo::Json;
 // Times cross as JS numbers (ms since the epoch, exact below 2^53).
 int64_t ms(double v) { return static_cast<int64_t>(v); }
 
-#if OMO_WIRE_JSON
 using Out = std::string;
-// Invalid UTF-8 must not abort the dump: replace it.
 Out out(const Json& j) { return j.dump(); }
-#else
-using emscripten::val;
-using Out = val;
-val out(const Json& j) {
-  switch (j.type()) {
-    case Json::value_t::object: {
-      val o = val::object();
-      for (auto it = j.begin(); it != j.end(); ++it) o.set(it.key(), out(it.value()));
-      return o;
-    }
-    case Json::value_t::array: {
-      val a = val::array();
-      unsigned i = 0;
-      for (const auto& e : j) a.set(i++, out(e));
-      return a;
-    }
-    case Json::value_t::string: return val(j.get_ref<const std::string&>());
-    case Json::value_t::boolean: return val(j.get<bool>());
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned:
-    case Json::value_t::number_float: return val(j.get<double>());
-    default: return val::null();
-  }
-}
-#endif
 
 class WebEngine {
  public:
@@ -149,26 +114,30 @@ class WebEngine {
     if (engine_) engine_->beginPage(ms(nowMs));
   }
 
-  // [Decision.toJson(), ...] for every slot in the rules.
+  // [decision, ...] for every slot in the rules (Decision::write).
   Out decideAll(double nowMs) {
-    Json list = Json::array();
+    std::string text;
+    omo::JsonWriter w(text);
+    w.beginArray();
     if (engine_) {
       for (auto& d : engine_->decideAll(ms(nowMs))) {
-        list.push_back(d.toJson());
+        d.write(w);
         remember(std::move(d));
       }
     }
-    return out(list);
+    w.endArray();
+    return text;
   }
 
-  // Decision.toJson(), or null for a slot the rules do not declare.
+  // The decision, or null for a slot the rules do not declare.
   Out decide(const std::string& slot, double nowMs) {
-    if (!engine_) return out(Json());
-    auto d = engine_->decide(slot, ms(nowMs));
-    if (!d) return out(Json());
-    Json j = d->toJson();
+    auto d = engine_ ? engine_->decide(slot, ms(nowMs)) : std::nullopt;
+    if (!d) return "null";
+    std::string text;
+    omo::JsonWriter w(text);
+    d->write(w);
     remember(std::move(*d));
-    return out(j);
+    return text;
   }
 
   // The last decision handed out for `slot` is on screen. False when there

@@ -5,6 +5,7 @@
 
 #include "bucketing.h"
 #include "jsvalue.h"
+#include "parse.h"
 
 namespace omo {
 namespace {
@@ -66,31 +67,30 @@ void addUnique(std::vector<std::string>* v, const std::string& s) {
 
 // ---- Decision and Signal ----------------------------------------------------
 
-Json Decision::toJson() const {
-  Json j = Json::object();
-  j["slot"] = slot;
-  j["variant"] = variant;
-  if (!kind.empty()) j["kind"] = kind;
-  if (text) j["text"] = *text;
+void Decision::write(JsonWriter& w) const {
+  w.beginObject().field("slot", slot).field("variant", variant);
+  if (!kind.empty()) w.field("kind", kind);
+  if (text) w.field("text", *text);
   if (imageSrc) {
-    Json img = {{"src", *imageSrc}, {"alt", imageAlt.value_or("")}};
-    if (imageSrcset) img["srcset"] = *imageSrcset;
-    j["image"] = img;
+    w.key("image").beginObject().field("src", *imageSrc).field("alt", imageAlt ? *imageAlt : "");
+    if (imageSrcset) w.field("srcset", *imageSrcset);
+    w.endObject();
   }
-  if (!items.empty()) j["items"] = items;
-  if (channel) j["channel"] = *channel;
-  Json r = Json::object();
-  r["rule"] = reason.rule;
-  r["conditions"] = reason.conditions;
-  r["fields"] = reason.fields;
-  if (!reason.why.empty()) r["why"] = reason.why;
-  if (!reason.experiment.empty()) {
-    r["experiment"] = reason.experiment;
-    r["arm"] = reason.arm;
-  }
-  if (!reason.summary.empty()) r["summary"] = reason.summary;
-  j["reason"] = r;
-  return j;
+  if (!items.empty()) w.field("items", items);
+  if (channel) w.field("channel", *channel);
+  w.key("reason").beginObject().field("rule", reason.rule).field("conditions", reason.conditions);
+  w.field("fields", reason.fields);
+  if (!reason.why.empty()) w.field("why", reason.why);
+  if (!reason.experiment.empty()) w.field("experiment", reason.experiment).field("arm", reason.arm);
+  if (!reason.summary.empty()) w.field("summary", reason.summary);
+  w.endObject().endObject();
+}
+
+Json Decision::toJson() const {
+  std::string text;
+  JsonWriter w(text);
+  write(w);
+  return parseJson(text, static_cast<std::string*>(nullptr));
 }
 
 bool Signal::fromJson(const Json& j, Signal* out, std::string* error) {

@@ -35,6 +35,9 @@ struct Decision {
     std::string summary;                   // the default's reason, in words
   } reason;
   bool personalized() const { return variant != "default"; }
+  // The decision as JSON: written straight to text on the hot path (the
+  // browser's decideAll), or as a value (CLI, tests). One shape for both.
+  void write(JsonWriter& w) const;
   Json toJson() const;
 };
 

@@ -51,42 +51,39 @@ bool validUtf8(std::string_view s) {
   return true;
 }
 
-namespace {
-void appendQuoted(std::string& out, const std::string& s) {
+void appendJsonString(std::string& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   out += '"';
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  for (size_t i = 0, n = s.size(); i < n;) {
+  size_t n = s.size(), run = 0;  // s[run..i) is copied as it is
+  for (size_t i = 0; i < n;) {
     unsigned char c = p[i];
-    if (c >= 0x80) {
-      size_t len = utf8Length(p, n, i);
-      if (len) out.append(s, i, len);
-      else out += "\xEF\xBF\xBD";  // U+FFFD for a byte that is not UTF-8
-      i += len ? len : 1;
+    size_t len = c < 0x80 ? (c >= 0x20 && c != '"' && c != '\\') : utf8Length(p, n, i);
+    if (len) {
+      i += len;
       continue;
     }
-    ++i;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
+    out.append(s.data() + run, i - run);
+    if (c >= 0x80) {
+      out += "\xEF\xBF\xBD";  // U+FFFD for a byte that is not UTF-8
+    } else {
+      out += '\\';
+      const char* esc = std::strchr("\"\"\\\\\bb\ff\nn\rr\tt", c);  // pairs: byte, letter
+      if (esc && c) {
+        out += esc[1];
+      } else {
+        out += "u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
     }
+    run = ++i;
   }
+  out.append(s.data() + run, n - run);
   out += '"';
 }
 
+namespace {
 void newline(std::string& out, int indent, int depth) {
   if (indent < 0) return;
   out += '\n';
@@ -294,7 +291,7 @@ void Json::dumpTo(std::string& out, int indent, int depth) const {
     case value_t::number_integer: appendInteger(out, v_.i); break;
     case value_t::number_unsigned: appendUnsigned(out, v_.u); break;
     case value_t::number_float: appendJsNumber(out, v_.d); break;
-    case value_t::string: appendQuoted(out, *v_.s); break;
+    case value_t::string: appendJsonString(out, *v_.s); break;
     case value_t::array:
     case value_t::object: {
       bool isObject = type_ == value_t::object;
@@ -304,7 +301,7 @@ void Json::dumpTo(std::string& out, int indent, int depth) const {
         if (i) out += ',';
         newline(out, indent, depth + 1);
         if (isObject) {
-          appendQuoted(out, (*v_.o)[i].first);
+          appendJsonString(out, (*v_.o)[i].first);
           out += indent < 0 ? ":" : ": ";
         }
         (isObject ? (*v_.o)[i].second : (*v_.a)[i]).dumpTo(out, indent, depth + 1);

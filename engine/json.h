@@ -207,6 +207,61 @@ class Json {
 // finite), and integers, appended to `out`.
 void appendJsNumber(std::string& out, double d);
 void appendInteger(std::string& out, int64_t i);
+// A JSON string literal for s (invalid UTF-8 becomes U+FFFD), appended to out.
+void appendJsonString(std::string& out, std::string_view s);
+
+// JSON text written directly, without building a Json first: for the hot
+// paths (a page's decisions on every signal). Same text as Json::dump().
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+  JsonWriter& beginObject() { return open('{'); }
+  JsonWriter& endObject() { return close('}'); }
+  JsonWriter& beginArray() { return open('['); }
+  JsonWriter& endArray() { return close(']'); }
+  JsonWriter& key(std::string_view k) {
+    separate();
+    appendJsonString(out_, k);
+    out_ += ':';
+    afterKey_ = true;
+    return *this;
+  }
+  JsonWriter& value(std::string_view s) {
+    separate();
+    appendJsonString(out_, s);
+    return *this;
+  }
+  JsonWriter& value(const char* s) { return value(std::string_view(s)); }
+  JsonWriter& value(const std::vector<std::string>& list) {
+    beginArray();
+    for (const auto& s : list) value(s);
+    return endArray();
+  }
+  template <class T>
+  JsonWriter& field(std::string_view k, const T& v) {
+    return key(k).value(v);
+  }
+
+ private:
+  void separate() {
+    if (!afterKey_ && !first_) out_ += ',';
+    afterKey_ = first_ = false;
+  }
+  JsonWriter& open(char c) {
+    separate();
+    out_ += c;
+    first_ = true;
+    return *this;
+  }
+  JsonWriter& close(char c) {
+    out_ += c;
+    first_ = false;
+    return *this;
+  }
+  std::string& out_;
+  bool first_ = true, afterKey_ = false;
+};
+
 // Whether s is UTF-8 without surrogates, overlong forms or bytes beyond U+10FFFF.
 bool validUtf8(std::string_view s);
 

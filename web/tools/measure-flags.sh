@@ -13,7 +13,8 @@ variants=(
   "no-closure|-DOMO_WASM_CLOSURE=OFF"
   "no-lto|-DOMO_WASM_LTO=OFF"
   "Os|-DOMO_WASM_OPT=-Os"
-  "emval-objects|-DOMO_WIRE_JSON=OFF"
+  "O2|-DOMO_WASM_OPT=-O2"
+  "dlmalloc|-DOMO_WASM_MALLOC=dlmalloc"
 )
 echo "| variant | cmake options | wasm B | wasm gzip B | js B | js gzip B | js+wasm gzip B |"
 echo "|---|---|---:|---:|---:|---:|---:|"
