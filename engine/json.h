@@ -232,11 +232,37 @@ class JsonWriter {
     return *this;
   }
   JsonWriter& value(const char* s) { return value(std::string_view(s)); }
-  JsonWriter& value(const std::vector<std::string>& list) {
+  JsonWriter& value(const std::string& s) { return value(std::string_view(s)); }
+  template <class T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
+  JsonWriter& value(T i) {
+    separate();
+    appendInteger(out_, static_cast<int64_t>(i));
+    return *this;
+  }
+  JsonWriter& value(double d) {
+    separate();
+    appendJsNumber(out_, d);
+    return *this;
+  }
+  JsonWriter& value(const Json& j) {
+    separate();
+    j.dumpTo(out_);
+    return *this;
+  }
+  // An object of a map's entries.
+  template <class Map>
+  JsonWriter& object(const Map& m) {
+    beginObject();
+    for (const auto& [k, v] : m) key(k).value(v);
+    return endObject();
+  }
+  template <class List>
+  JsonWriter& array(const List& list) {
     beginArray();
-    for (const auto& s : list) value(s);
+    for (const auto& v : list) value(v);
     return endArray();
   }
+  JsonWriter& value(const std::vector<std::string>& list) { return array(list); }
   template <class T>
   JsonWriter& field(std::string_view k, const T& v) {
     return key(k).value(v);

@@ -70,12 +70,6 @@ class Reader {
   bool failed_ = false;
 };
 
-Json setToJson(const std::set<std::string>& s) {
-  Json a = Json::array();
-  for (const auto& x : s) a.push_back(x);
-  return a;
-}
-
 }  // namespace
 
 bool Profile::seenEvent(const std::string& id) {
@@ -86,86 +80,48 @@ bool Profile::seenEvent(const std::string& id) {
   return false;
 }
 
-Json Profile::toJson() const {
-  Json j = Json::object();
-  j["v"] = kSchemaVersion;
-  j["deviceId"] = deviceId;
-  j["created"] = createdMs;
-  j["updated"] = updatedMs;
-  Json f = Json::object();
-  for (const auto& [k, v] : fields) f[k] = v;
-  j["fields"] = f;
+// The stored form, written straight to text: the browser saves it after
+// signals, and building a Json first was most of the cost.
+void Profile::write(JsonWriter& w) const {
+  w.beginObject().field("v", kSchemaVersion).field("deviceId", deviceId).field("created", createdMs);
+  w.field("updated", updatedMs).key("fields").object(fields);
 
-  Json b = Json::object();
-  Json prods = Json::object();
+  w.key("behavior").beginObject().key("products").beginObject();
   for (const auto& [sku, p] : products)
-    prods[sku] = Json{{"c", p.category}, {"v", p.views}, {"d", p.dwellSeconds}, {"t", p.lastSeenMs}};
-  b["products"] = prods;
-  Json cats = Json::object();
-  for (const auto& [c, s] : categories) cats[c] = Json{{"v", s.views}, {"d", s.dwellSeconds}};
-  b["categories"] = cats;
-  Json cartJ = Json::object();
-  for (const auto& [sku, q] : cart) cartJ[sku] = q;
-  b["cart"] = cartJ;
-  Json cartCat = Json::object();
-  for (const auto& [sku, c] : cartCategory) cartCat[sku] = c;
-  b["cartCategory"] = cartCat;
-  b["cartChanged"] = cartChangedMs;
-  Json purch = Json::array();
-  for (const auto& p : purchases) purch.push_back(Json{{"sku", p.sku}, {"c", p.category}, {"t", p.atMs}});
-  b["purchases"] = purch;
-  b["purchasedSkus"] = setToJson(purchasedSkus);
-  b["purchasedCategories"] = setToJson(purchasedCategories);
-  b["purchaseCount"] = purchaseCount;
-  b["lastPurchase"] = lastPurchaseMs;
-  b["visits"] = visits;
-  b["firstVisit"] = firstVisitMs;
-  b["lastVisit"] = lastVisitMs;
-  j["behavior"] = b;
+    w.key(sku).beginObject().field("c", p.category).field("v", p.views).field("d", p.dwellSeconds).field("t", p.lastSeenMs).endObject();
+  w.endObject().key("categories").beginObject();
+  for (const auto& [c, s] : categories) w.key(c).beginObject().field("v", s.views).field("d", s.dwellSeconds).endObject();
+  w.endObject().key("cart").object(cart).key("cartCategory").object(cartCategory).field("cartChanged", cartChangedMs);
+  w.key("purchases").beginArray();
+  for (const auto& p : purchases) w.beginObject().field("sku", p.sku).field("c", p.category).field("t", p.atMs).endObject();
+  w.endArray().key("purchasedSkus").array(purchasedSkus).key("purchasedCategories").array(purchasedCategories);
+  w.field("purchaseCount", purchaseCount).field("lastPurchase", lastPurchaseMs).field("visits", visits);
+  w.field("firstVisit", firstVisitMs).field("lastVisit", lastVisitMs).endObject();
 
-  Json s = Json::object();
-  s["n"] = session.number;
-  s["start"] = session.startMs;
-  s["last"] = session.lastMs;
-  s["pages"] = session.pageViews;
-  s["cartViews"] = session.cartViews;
-  Json sd = Json::object();
-  for (const auto& [sku, secs] : session.dwell) sd[sku] = secs;
-  s["dwell"] = sd;
-  j["session"] = s;
+  w.key("session").beginObject().field("n", session.number).field("start", session.startMs).field("last", session.lastMs);
+  w.field("pages", session.pageViews).field("cartViews", session.cartViews).key("dwell").object(session.dwell).endObject();
 
-  Json c = Json::object();
+  w.key("caps").beginObject();
   for (const auto& [k, v] : caps)
-    c[k] = Json{{"l", v.lifetime}, {"day", v.day}, {"dc", v.dayCount}, {"s", v.session}, {"sc", v.sessionCount}, {"t", v.lastMs}};
-  j["caps"] = c;
-  Json e = Json::object();
-  for (const auto& [k, v] : experiments) e[k] = v;
-  j["experiments"] = e;
-  Json ev = Json::array();
-  for (const auto& id : recentEventIds) ev.push_back(id);
-  j["events"] = ev;
+    w.key(k).beginObject().field("l", v.lifetime).field("day", v.day).field("dc", v.dayCount).field("s", v.session)
+        .field("sc", v.sessionCount).field("t", v.lastMs).endObject();
+  w.endObject().key("experiments").object(experiments).key("events").array(recentEventIds);
 
-  Json m = Json::object();
-  Json rep = Json::object();
-  for (const auto& [k, v] : reportedWindow) rep[k] = v;
-  m["reported"] = rep;
-  Json pend = Json::array();
+  w.key("measure").beginObject().key("reported").object(reportedWindow).key("pending").beginArray();
   for (const auto& p : pendingReports)
-    pend.push_back(Json{{"r", p.report.toJson()}, {"c", p.createdMs}, {"a", p.attempts}, {"n", p.nextAttemptMs}});
-  m["pending"] = pend;
-  Json eps = Json::object();
-  for (const auto& [k, v] : epsilonSpent) eps[k] = v;
-  m["eps"] = eps;
-  Json ex = Json::object();
-  for (const auto& [k, v] : exposures) ex[k] = v;
-  m["exposures"] = ex;
-  Json cv = Json::object();
-  for (const auto& [k, v] : conversions) cv[k] = v;
-  m["conversions"] = cv;
-  m["active"] = setToJson(activeWeeks);
-  j["measure"] = m;
-  return j;
+    w.beginObject().field("r", p.report.toJson()).field("c", p.createdMs).field("a", p.attempts).field("n", p.nextAttemptMs).endObject();
+  w.endArray().key("eps").object(epsilonSpent).key("exposures").object(exposures);
+  w.key("conversions").object(conversions).key("active").array(activeWeeks).endObject().endObject();
 }
+
+std::string Profile::text() const {
+  std::string out;
+  JsonWriter w(out);
+  write(w);
+  return out;
+}
+
+Json Profile::toJson() const { return parseJson(text(), static_cast<std::string*>(nullptr)); }
 
 void Profile::keepNewestProducts(size_t keep) {
   if (products.size() <= keep) return;  // the usual case: nothing to sort
@@ -202,7 +158,7 @@ void Profile::compact() {
 }
 
 std::string Profile::serialize() const {
-  std::string out = toJson().dump();
+  std::string out = text();
   if (out.size() <= kMaxBytes) return out;
   // Over the bound: shed the oldest behaviour until it fits.
   Profile copy = *this;
@@ -216,7 +172,7 @@ std::string Profile::serialize() const {
     if (copy.categories.size() > 4 * limit + 8) copy.categories.clear();
     copy.session.dwell.clear();
     copy.caps.clear();
-    out = copy.toJson().dump();
+    out = copy.text();
   }
   return out;
 }

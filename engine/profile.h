@@ -99,6 +99,8 @@ class Profile {
 
   bool empty() const { return visits == 0 && fields.empty() && products.empty() && purchases.empty(); }
 
+  void write(JsonWriter& w) const;  // the stored form
+  std::string text() const;         // the stored form as JSON text, unbounded
   Json toJson() const;
   std::string serialize() const;   // compacts first when over kMaxBytes
   // Strict reading: any missing, mistyped or out-of-range part is an error
