@@ -35,9 +35,6 @@ using omo::Json;
 // Times cross as JS numbers (ms since the epoch, exact below 2^53).
 int64_t ms(double v) { return static_cast<int64_t>(v); }
 
-using Out = std::string;
-Out out(const Json& j) { return j.dump(); }
-
 class WebEngine {
  public:
   // The seed is 64 bits from crypto.getRandomValues, in two 32-bit halves
@@ -52,10 +49,10 @@ class WebEngine {
   bool ok() const { return engine_ != nullptr; }
 
   // [{pointer, message}, ...]: every problem found in the rules.
-  Out diagnostics() const {
+  std::string diagnostics() const {
     Json list = Json::array();
     for (const auto& d : diags_.list()) list.push_back(Json{{"pointer", d.pointer}, {"message", d.message}});
-    return out(list);
+    return list.dump();
   }
 
   // "" when loaded; otherwise why the stored profile was rejected (the
@@ -115,7 +112,7 @@ class WebEngine {
   }
 
   // [decision, ...] for every slot in the rules (Decision::write).
-  Out decideAll(double nowMs) {
+  std::string decideAll(double nowMs) {
     std::string text;
     omo::JsonWriter w(text);
     w.beginArray();
@@ -130,7 +127,7 @@ class WebEngine {
   }
 
   // The decision, or null for a slot the rules do not declare.
-  Out decide(const std::string& slot, double nowMs) {
+  std::string decide(const std::string& slot, double nowMs) {
     auto d = engine_ ? engine_->decide(slot, ms(nowMs)) : std::nullopt;
     if (!d) return "null";
     std::string text;
@@ -157,9 +154,9 @@ class WebEngine {
     return engine_ ? engine_->explain(slot, ms(nowMs)) : std::string();
   }
 
-  Out exportData() const { return out(engine_ ? engine_->exportData() : Json::object()); }
+  std::string exportData() const { return (engine_ ? engine_->exportData() : Json::object()).dump(); }
 
-  Out attributes(double nowMs) const { return out(engine_ ? engine_->attributes(ms(nowMs)) : Json::object()); }
+  std::string attributes(double nowMs) const { return (engine_ ? engine_->attributes(ms(nowMs)) : Json::object()).dump(); }
 
   // The serialized batch to POST, or "" when nothing is due.
   std::string dueReports(double nowMs) { return engine_ ? engine_->dueReports(ms(nowMs)) : std::string(); }

@@ -245,10 +245,7 @@ const Json& Json::operator[](size_t i) const {
 }
 
 Json::iterator Json::find(std::string_view key) {
-  if (is_object())
-    for (size_t i = 0; i < v_.o->size(); ++i)
-      if ((*v_.o)[i].first == key) return iterator(this, i);
-  return end();
+  return iterator(this, static_cast<const Json&>(*this).find(key).i_);
 }
 
 Json::const_iterator Json::find(std::string_view key) const {
