@@ -8,9 +8,9 @@
 // Any HTML page gets the strict CSP  script-src 'self' 'wasm-unsafe-eval'
 // when requested with ?csp=1. ?slow=MS on a .wasm or .json delays it.
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, dirname } from 'node:path';
+import { join, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveFile } from './static.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = normalize(join(here, '../..'));
@@ -20,10 +20,6 @@ const mounts = {
   '/pages/': join(here, 'pages'),
   '/demo/': join(root, 'demo'),
   '/tests/fixtures/': join(root, 'tests/fixtures'),
-};
-const types = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.css': 'text/css', '.ts': 'text/plain',
 };
 export const CSP = "script-src 'self' 'wasm-unsafe-eval'";
 
@@ -52,24 +48,12 @@ export function start(port = 0) {
       return send(res, 200, JSON.stringify(reports), { 'content-type': 'application/json' });
     }
     if (path === '/favicon.ico') return send(res, 204, '');
-    const prefix = Object.keys(mounts).find((p) => path.startsWith(p));
-    if (!prefix) return send(res, 404, 'not found');
-    if (prefix === '/broken/' && path.endsWith('.wasm')) return send(res, 404, 'not found');
-    const file = normalize(join(mounts[prefix], path.slice(prefix.length)));
-    if (!file.startsWith(mounts[prefix])) return send(res, 403, 'forbidden');
-    try {
-      const s = await stat(file);
-      if (!s.isFile()) return send(res, 404, 'not found');
-      const body = await readFile(file);
-      const ext = extname(file);
-      const headers = { 'content-type': types[ext] || 'application/octet-stream' };
-      if (ext === '.html' && url.searchParams.get('csp') === '1') headers['content-security-policy'] = CSP;
+    if (path.startsWith('/broken/') && path.endsWith('.wasm')) return send(res, 404, 'not found');
+    return serveFile(res, mounts, path, send, async (ext) => {
       const slow = +url.searchParams.get('slow') || 0;
       if (slow) await new Promise((r) => setTimeout(r, slow));
-      return send(res, 200, body, headers);
-    } catch {
-      return send(res, 404, 'not found');
-    }
+      return ext === '.html' && url.searchParams.get('csp') === '1' ? { 'content-security-policy': CSP } : {};
+    });
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }

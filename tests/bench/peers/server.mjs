@@ -9,11 +9,11 @@
 // response is cross-origin isolated (COOP/COEP), so performance.now() has
 // 5 µs resolution instead of 100 µs.
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { extname, join, normalize, dirname } from 'node:path';
+import { join, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toGrowthBook } from './lib/growthbook-rules.mjs';
+import { serveFile } from '../../browser/static.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = normalize(join(here, '../../..'));
@@ -24,10 +24,6 @@ const mounts = {
   '/pages/': join(here, 'pages'),
   '/lib/': join(here, 'lib'),
   '/gb/': join(here, 'node_modules/@growthbook/growthbook/dist/bundles'),
-};
-const types = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.css': 'text/css',
 };
 const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
@@ -49,24 +45,10 @@ export function start(port = 0) {
       return send(res, 200, gbPayload(), { 'content-type': 'application/json', 'cache-control': 'no-cache', 'access-control-allow-origin': '*' });
     }
     if (path === '/favicon.ico') return send(res, 204, '');
-    const prefix = Object.keys(mounts).find((p) => path.startsWith(p));
-    if (!prefix) return send(res, 404, 'not found');
-    const file = normalize(join(mounts[prefix], path.slice(prefix.length)));
-    if (!file.startsWith(mounts[prefix])) return send(res, 403, 'forbidden');
-    try {
-      const s = await stat(file);
-      if (!s.isFile()) return send(res, 404, 'not found');
-      const body = await readFile(file);
-      const ext = extname(file);
-      const cacheable = ext === '.js' || ext === '.mjs' || ext === '.wasm' || ext === '.svg';
-      return send(res, 200, body, {
-        'content-type': types[ext] || 'application/octet-stream',
-        'cache-control': cacheable ? 'max-age=3600' : 'no-cache',
-        'last-modified': s.mtime.toUTCString(),
-      });
-    } catch {
-      return send(res, 404, 'not found');
-    }
+    return serveFile(res, mounts, path, send, (ext, s) => ({
+      'cache-control': ext === '.js' || ext === '.mjs' || ext === '.wasm' || ext === '.svg' ? 'max-age=3600' : 'no-cache',
+      'last-modified': s.mtime.toUTCString(),
+    }));
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
