@@ -14,6 +14,12 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   outputDir: '../../build/test-results/browser',
+  projects: [
+    { name: 'main', testIgnore: /paint\.spec\.mjs/ },
+    // The frame-by-frame first-paint test races the 400 ms failsafe: it runs
+    // after the rest, alone, so a second browser does not steal its CPU.
+    { name: 'paint', testMatch: /paint\.spec\.mjs/, dependencies: ['main'] },
+  ],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',

@@ -5,6 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumArgs } from '../playwright.config.mjs';
 
+// The shop test page's own content (tests/browser/pages/shop.html).
+export const DEFAULTS = { greeting: 'Welcome to the shop', promo: 'Free shipping over 5000 yen', study: 'Browse our catalog' };
+
+export async function grant(page) {
+  await page.evaluate(() => window.omotenashi.consent('granted'));
+}
+
 // Collects console errors and page errors; the test asserts on the list.
 export function watchConsole(page) {
   const errors = [];

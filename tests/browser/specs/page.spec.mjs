@@ -1,12 +1,6 @@
-// The page runtime: painting, signals, safety, CSP, failure, first paint.
+// The page runtime: painting, signals, safety, CSP, failure (first paint: paint.spec.mjs).
 import { test, expect } from '@playwright/test';
-import { watchConsole, ready, storageSnapshot } from './helpers.mjs';
-
-const DEFAULTS = { greeting: 'Welcome to the shop', promo: 'Free shipping over 5000 yen', study: 'Browse our catalog' };
-
-async function grant(page) {
-  await page.evaluate(() => window.omotenashi.consent('granted'));
-}
+import { watchConsole, ready, storageSnapshot, DEFAULTS, grant } from './helpers.mjs';
 
 test('first visit: defaults at once, nothing stored, nothing sent (pending)', async ({ page }) => {
   const errors = watchConsole(page);
@@ -166,39 +160,6 @@ test('ES module build: same runtime, window.omotenashi, exports', async ({ page 
   });
   expect(r.same).toBe(true);
   expect(r.slots).toContain('greeting');
-  expect(errors).toEqual([]);
-});
-
-test('returning visitor: personalized in the first paint, default never visible, CLS 0', async ({ page }) => {
-  const errors = watchConsole(page);
-  await page.goto('/pages/shop.html');
-  await ready(page);
-  await grant(page);
-  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko', pet: 'dog' }));
-  await page.evaluate(() => new Promise((r) => { dispatchEvent(new Event('pagehide')); setTimeout(r, 500); }));
-  // Watch every frame from the start of the next navigation.
-  await page.addInitScript(() => {
-    window.__frames = [];
-    window.__cls = 0;
-    new PerformanceObserver((l) => l.getEntries().forEach((e) => { if (!e.hadRecentInput) window.__cls += e.value; }))
-      .observe({ type: 'layout-shift', buffered: true });
-    const sample = () => {
-      const g = document.getElementById('greeting');
-      if (g) window.__frames.push({ text: g.textContent, visible: getComputedStyle(g).visibility === 'visible' });
-      if (window.__frames.length < 600) requestAnimationFrame(sample);
-    };
-    requestAnimationFrame(sample);
-  });
-  await page.reload();
-  await ready(page);
-  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
-  await page.waitForTimeout(300);
-  const frames = await page.evaluate(() => window.__frames);
-  const shownDefault = frames.filter((f) => f.visible && f.text === DEFAULTS.greeting);
-  expect(frames.length).toBeGreaterThan(0);
-  expect(shownDefault).toEqual([]);
-  expect(frames.find((f) => f.visible).text).toBe('Welcome back, Aiko');
-  expect(await page.evaluate(() => window.__cls)).toBe(0);
   expect(errors).toEqual([]);
 });
 
