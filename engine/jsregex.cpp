@@ -71,8 +71,10 @@ const std::vector<Range>& spaceRanges() {
   return r;
 }
 std::vector<Range> complement(const std::vector<Range>& in) {
+  // Insertion sort: classes hold few ranges, and std::sort costs 2 KB of wasm.
   std::vector<Range> sorted = in, out;
-  std::sort(sorted.begin(), sorted.end(), [](Range a, Range b) { return a.lo < b.lo; });
+  for (size_t i = 1; i < sorted.size(); ++i)
+    for (size_t j = i; j > 0 && sorted[j].lo < sorted[j - 1].lo; --j) std::swap(sorted[j], sorted[j - 1]);
   uint32_t next = 0;
   for (Range r : sorted) {
     if (r.lo > next) out.push_back({static_cast<char16_t>(next), static_cast<char16_t>(r.lo - 1)});

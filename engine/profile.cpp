@@ -76,7 +76,8 @@ bool Profile::seenEvent(const std::string& id) {
   if (id.empty()) return false;
   if (std::find(recentEventIds.begin(), recentEventIds.end(), id) != recentEventIds.end()) return true;
   recentEventIds.push_back(id);
-  while (recentEventIds.size() > kMaxEventIds) recentEventIds.pop_front();
+  if (recentEventIds.size() > kMaxEventIds)
+    recentEventIds.erase(recentEventIds.begin(), recentEventIds.end() - kMaxEventIds);
   return false;
 }
 
@@ -123,14 +124,25 @@ std::string Profile::text() const {
 
 Json Profile::toJson() const { return parseJson(text(), static_cast<std::string*>(nullptr)); }
 
+namespace {
+// Erases the `drop` entries with the smallest rank (ties: the first key).
+// A linear scan per entry: drop is usually 1, and std::sort of the pairs
+// cost 1.4 KB of wasm.
+template <class Map, class Rank>
+void dropLowest(Map& m, size_t drop, Rank rank) {
+  for (; drop > 0 && !m.empty(); --drop) {
+    auto low = m.begin();
+    for (auto it = m.begin(); it != m.end(); ++it)
+      if (rank(it->second) < rank(low->second)) low = it;
+    m.erase(low);
+  }
+}
+}  // namespace
+
 void Profile::keepNewestProducts(size_t keep) {
-  if (products.size() <= keep) return;  // the usual case: nothing to sort
   // Oldest products first: their counts live on in their category.
-  std::vector<std::pair<int64_t, std::string>> byAge;
-  byAge.reserve(products.size());
-  for (const auto& [sku, p] : products) byAge.push_back({p.lastSeenMs, sku});
-  std::sort(byAge.begin(), byAge.end());
-  for (size_t i = 0, drop = products.size() - keep; i < drop; ++i) products.erase(byAge[i].second);
+  if (products.size() > keep)
+    dropLowest(products, products.size() - keep, [](const ProductStats& p) { return p.lastSeenMs; });
 }
 
 void Profile::compact() {
@@ -146,12 +158,8 @@ void Profile::compact() {
     for (const auto& p : purchases)
       if (!p.category.empty()) purchasedCategories.insert(p.category);
   }
-  if (categories.size() > kMaxCategories) {
-    std::vector<std::pair<int64_t, std::string>> byViews;
-    for (const auto& [c, st] : categories) byViews.push_back({st.views, c});
-    std::sort(byViews.begin(), byViews.end());
-    for (size_t i = 0; i + kMaxCategories < byViews.size(); ++i) categories.erase(byViews[i].second);
-  }
+  if (categories.size() > kMaxCategories)
+    dropLowest(categories, categories.size() - kMaxCategories, [](const CategoryStats& c) { return c.views; });
   while (pendingReports.size() > 64) pendingReports.erase(pendingReports.begin());
   while (epsilonSpent.size() > 8) epsilonSpent.erase(epsilonSpent.begin());
   while (activeWeeks.size() > 8) activeWeeks.erase(activeWeeks.begin());

@@ -6,7 +6,6 @@
 // kMaxBytes: old behaviour is compacted into per-category counts.
 #pragma once
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <set>
 #include <string>
@@ -87,7 +86,7 @@ class Profile {
   Session session;
   std::map<std::string, CapCounter> caps;
   std::map<std::string, int> experiments;      // experiment -> arm index (-1 = not enrolled)
-  std::deque<std::string> recentEventIds;      // de-duplication of replayed signals
+  std::vector<std::string> recentEventIds;      // de-duplication of replayed signals
   // Measurement: windows already reported per task, pending reports, and the
   // epsilon spent per ISO week.
   std::map<std::string, std::string> reportedWindow;

@@ -499,11 +499,13 @@ std::shared_ptr<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d)
                 else v.experiment->armIndex = static_cast<int>(a - ex->arms.begin());
               }
             }
-            slot.variants.push_back(std::move(v));
+            // Kept in priority order, highest first, equal priorities in file
+            // order (an insertion, not std::stable_sort: 3 KB less wasm).
+            auto at = std::find_if(slot.variants.begin(), slot.variants.end(),
+                                   [&](const Variant& x) { return x.priority < v.priority; });
+            slot.variants.insert(at, std::move(v));
           }
         }
-        std::stable_sort(slot.variants.begin(), slot.variants.end(),
-                         [](const Variant& a, const Variant& b) { return a.priority > b.priority; });
         rs->slots.push_back(std::move(slot));
       }
   }
