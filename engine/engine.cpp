@@ -531,8 +531,8 @@ void Engine::refreshClockAttributes(int64_t nowMs) const {
   ctx["date"] = lt.date();
   ctx["month"] = lt.month;
   const Json* region = member(ctx, "region");
-  auto south = region ? rules_->southernRegions.find(region->get<std::string>()) : rules_->southernRegions.end();
-  ctx["season"] = season(lt.month, south != rules_->southernRegions.end() && south->second);
+  bool south = region && rules_->southernRegions.count(region->get<std::string>()) > 0;
+  ctx["season"] = season(lt.month, south);
   Json& b = attributes_["behavior"];
   if (!p.cart.empty()) b["cartIdleSeconds"] = std::max<int64_t>(0, (nowMs - p.cartChangedMs) / 1000);
   else b.erase("cartIdleSeconds");
@@ -548,7 +548,8 @@ void Engine::refreshClockAttributes(int64_t nowMs) const {
 
 int Engine::armIndex(const Experiment& e) const {
   auto stored = profile_.experiments.find(e.id);
-  if (stored != profile_.experiments.end() && stored->second < static_cast<int>(e.arms.size())) return stored->second;
+  if (stored != profile_.experiments.end() && stored->second < static_cast<int64_t>(e.arms.size()))
+    return static_cast<int>(stored->second);
   auto n = bucketing::hash(e.seed, profile_.deviceId, 2);
   if (!n) return -1;
   auto ranges = bucketing::bucketRanges(static_cast<int>(e.arms.size()), e.coverage,

@@ -320,7 +320,7 @@ bool Profile::fromJson(const Json& j0, Profile* out, std::string* error) {
     for (auto it = e->begin(); it != e->end(); ++it) {
       if (!it.value().is_number_integer() || it.value().get<int64_t>() < -1 || it.value().get<int64_t>() > 64)
         return r.fail("experiments." + it.key(), "must be an arm index");
-      p.experiments[it.key()] = it.value().get<int>();
+      p.experiments[it.key()] = it.value().get<int64_t>();
     }
   }
   if (const Json* ev = member(j, "events")) {

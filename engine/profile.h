@@ -85,7 +85,7 @@ class Profile {
   int64_t firstVisitMs = 0, lastVisitMs = 0;
   Session session;
   std::map<std::string, CapCounter> caps;
-  std::map<std::string, int> experiments;      // experiment -> arm index (-1 = not enrolled)
+  std::map<std::string, int64_t> experiments;  // experiment -> arm index (-1 = not enrolled)
   std::vector<std::string> recentEventIds;      // de-duplication of replayed signals
   // Measurement: windows already reported per task, pending reports, and the
   // epsilon spent per ISO week.

@@ -378,7 +378,7 @@ std::shared_ptr<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d)
         std::vector<std::string> zones;
         ro.strings("timeZones", &zones, 100);
         for (const auto& z : zones) rs->regionTimeZones.emplace_back(z, it.key());
-        rs->southernRegions[it.key()] = h == "south";
+        if (h == "south") rs->southernRegions.insert(it.key());
       }
   }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -90,7 +91,7 @@ struct Ruleset {
   std::map<std::string, FieldSchema> fields;
   std::vector<std::string> fieldOrder;
   int expireDays = 180;
-  std::map<std::string, bool> southernRegions;   // region -> southern hemisphere
+  std::set<std::string> southernRegions;   // regions in the southern hemisphere
   std::vector<std::pair<std::string, std::string>> regionTimeZones;  // IANA zone -> region, file order
   std::map<std::string, std::string> catalog;    // sku -> category
   std::map<std::string, Condition> segments;
