@@ -120,6 +120,38 @@ bool Signal::fromJson(const Json& j, Signal* out, std::string* error) {
     }
   }
   s.sku = stringOr(j, "sku", stringOr(j, "item", ""));
+  if (const Json* v = member(j, "items")) {
+    // One order of several products (GA4's purchase.items): counted as one purchase.
+    if (s.type != "purchase") {
+      *error = "signal.items is only for purchase (the products of one order)";
+      return false;
+    }
+    if (!s.sku.empty()) {
+      *error = "signal.items and signal.sku cannot both be given";
+      return false;
+    }
+    if (!v->is_array() || v->empty() || v->size() > 100) {
+      *error = "signal.items must be an array of 1 to 100 products";
+      return false;
+    }
+    for (size_t i = 0; i < v->size(); ++i) {
+      const Json& it = (*v)[i];
+      bool obj = it.is_object();
+      const Json* sku = obj ? member(it, "sku") : &it;
+      const Json* cat = obj ? member(it, "category") : nullptr;
+      const Json* qty = obj ? member(it, "quantity") : nullptr;
+      if ((obj && unknownKey(it, {"sku", "category", "quantity"})) || !sku || !sku->is_string() ||
+          sku->get_ref<const std::string&>().empty() || !validText(sku->get<std::string>(), 128) ||
+          (cat && (!cat->is_string() || !validText(cat->get<std::string>(), 128))) ||
+          (qty && (!qty->is_number_integer() || qty->get<int64_t>() < 1 || qty->get<int64_t>() > 1000))) {
+        *error = "signal.items[" + std::to_string(i) +
+                 "] must be a sku, or {sku, category?, quantity?} (short texts, quantity 1 to 1000)";
+        return false;
+      }
+      s.itemSkus.push_back(sku->get<std::string>());
+      s.itemCategories.push_back(cat ? cat->get<std::string>() : std::string());
+    }
+  }
   s.category = stringOr(j, "category", "");
   s.id = stringOr(j, "id", "");
   if (const Json* v = member(j, "seconds")) {
@@ -395,12 +427,13 @@ bool Engine::track(const Signal& s, int64_t nowMs, std::string* error) {
     }
     profile_.cartChangedMs = nowMs;
   } else if (s.type == "purchase") {
-    std::vector<std::string> skus;
-    if (!s.sku.empty()) skus.push_back(s.sku);
-    else
+    std::vector<std::string> skus = s.itemSkus;
+    if (skus.empty() && !s.sku.empty()) skus.push_back(s.sku);
+    if (skus.empty())
       for (const auto& [sku, q] : profile_.cart) skus.push_back(sku);
-    for (const auto& sku : skus) {
-      std::string cat = categoryOf(sku);
+    for (size_t i = 0; i < skus.size(); ++i) {
+      const std::string& sku = skus[i];
+      std::string cat = i < s.itemCategories.size() && !s.itemCategories[i].empty() ? s.itemCategories[i] : categoryOf(sku);
       profile_.purchases.push_back({sku, cat, nowMs});
       profile_.purchasedSkus.insert(sku);
       if (!cat.empty()) profile_.purchasedCategories.insert(cat);

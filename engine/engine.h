@@ -49,6 +49,9 @@ struct Signal {
   double seconds = 0;     // dwell
   int64_t quantity = 1;
   std::string id;         // optional event id; a repeated id is ignored
+  // purchase only: the products of one order (category "" when not given);
+  // empty means `sku`, or the whole cart when there is no sku either.
+  std::vector<std::string> itemSkus, itemCategories;
   static bool fromJson(const Json& j, Signal* out, std::string* error);
 };
 

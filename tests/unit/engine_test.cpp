@@ -164,3 +164,41 @@ TEST(Engine, NoReportLeavesTheDeviceWithAProfileValue) {
   EXPECT_EQ(batch.find("dog"), std::string::npos);
   EXPECT_EQ(batch.find(e->profile().deviceId), std::string::npos);
 }
+
+TEST(Engine, OnePurchaseOfSeveralItemsIsOneOrderOfExactlyThoseItems) {
+  auto e = demo();
+  std::string err;
+  ASSERT_TRUE(e->track(J(R"({"type": "add_to_cart", "sku": "sku-ball"})"), kMonday1pm, &err)) << err;
+  ASSERT_TRUE(e->track(J(R"({"type": "add_to_cart", "sku": "sku-bed"})"), kMonday1pm, &err)) << err;
+  ASSERT_TRUE(e->track(J(R"({"type": "purchase", "id": "order-1",
+      "items": ["sku-bed", {"sku": "sku-leash", "category": "walks", "quantity": 2}]})"), kMonday1pm + kMinute, &err)) << err;
+  const Profile& p = e->profile();
+  EXPECT_EQ(p.purchaseCount, 1);                       // one order, not one per item
+  EXPECT_EQ(p.purchasedSkus, (std::set<std::string>{"sku-bed", "sku-leash"}));
+  EXPECT_TRUE(p.purchasedCategories.count("walks"));   // the item's own category
+  EXPECT_EQ(p.cart.count("sku-bed"), 0u);              // bought: out of the cart
+  EXPECT_EQ(p.cart.count("sku-ball"), 1u);             // not in this order: stays
+  // A replayed order id counts once.
+  ASSERT_TRUE(e->track(J(R"({"type": "purchase", "id": "order-1", "items": ["sku-bed"]})"), kMonday1pm + kMinute, &err));
+  EXPECT_EQ(e->profile().purchaseCount, 1);
+}
+
+TEST(Engine, BadPurchaseItemsNameTheProblem) {
+  auto e = demo();
+  std::string err;
+  for (const char* bad : {R"({"type": "view", "sku": "a", "items": ["b"]})",
+                          R"({"type": "purchase", "sku": "a", "items": ["b"]})",
+                          R"({"type": "purchase", "items": []})",
+                          R"({"type": "purchase", "items": "sku-bed"})",
+                          R"({"type": "purchase", "items": [5]})",
+                          R"({"type": "purchase", "items": [""]})",
+                          R"({"type": "purchase", "items": [{"category": "beds"}]})",
+                          R"({"type": "purchase", "items": [{"sku": "a", "price": 3}]})",
+                          R"({"type": "purchase", "items": [{"sku": "a", "quantity": 0}]})",
+                          R"({"type": "purchase", "items": [{"sku": "a\u0007"}]})"}) {
+    err.clear();
+    EXPECT_FALSE(e->track(J(bad), kMonday1pm, &err)) << bad;
+    EXPECT_NE(err.find("signal.items"), std::string::npos) << bad << " -> " << err;
+  }
+  EXPECT_EQ(e->profile().purchaseCount, 0);
+}

@@ -345,15 +345,22 @@ function omoCreate(factory, wasmUrl) {
     var type = GA_TYPES[e.event];
     var items = e.ecommerce && e.ecommerce.items;
     if (!type || !Array.isArray(items)) return;
-    var tx = e.ecommerce.transaction_id;
-    items.forEach(function (it, i) {
+    var tx = e.ecommerce.transaction_id, order = [];
+    items.forEach(function (it) {
       if (!it || it.item_id == null) return;
-      var s = { type: type, sku: String(it.item_id) };
+      var s = { sku: String(it.item_id) };
       if (it.item_category) s.category = String(it.item_category);
+      if (type === 'purchase') return order.push(s);
+      s.type = type;
       if (type !== 'view' && it.quantity > 0) s.quantity = Math.floor(it.quantity);
-      if (type === 'purchase' && tx) s.id = 'ga4:' + tx + ':' + i;   // a re-pushed purchase counts once
       signalFromPage(s);
     });
+    // A purchase is one order of its items; a re-pushed transaction counts once.
+    if (order.length) {
+      var s = { type: type, items: order.slice(0, 100) };   // the engine's bound per order
+      if (tx) s.id = 'ga4:' + tx;
+      signalFromPage(s);
+    }
   }
   function watchDataLayer() {
     var dl = window.dataLayer = window.dataLayer || [];

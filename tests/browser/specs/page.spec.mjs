@@ -69,8 +69,17 @@ test('GA4 dataLayer ecommerce, including pushes made before the script loaded', 
   await expect(page.locator('#greeting')).toHaveText('Your cart is waiting');
   await page.evaluate(() => window.dataLayer.push({ event: 'purchase', ecommerce: { transaction_id: 'T1', items: [{ item_id: 'sku-bed', item_category: 'beds' }] } }));
   await expect(page.locator('#promo')).toHaveText(DEFAULTS.promo);
-  const data = await page.evaluate(() => window.omotenashi.exportData());
-  expect(JSON.stringify(data.profile)).toContain('sku-ball');
+  const behavior = async () => (await page.evaluate(() => window.omotenashi.exportData())).profile.profile.behavior;
+  expect(JSON.stringify(await behavior())).toContain('sku-ball');
+  expect((await behavior()).purchaseCount).toBe(1);
+  // An order of two items is one purchase of exactly those two, and a re-pushed
+  // transaction counts once.
+  const order = { event: 'purchase', ecommerce: { transaction_id: 'T2', items: [{ item_id: 'sku-ball', quantity: 2 }, { item_id: 'sku-toy', item_category: 'toys' }] } };
+  await page.evaluate((o) => { window.dataLayer.push(o); window.dataLayer.push(JSON.parse(JSON.stringify(o))); }, order);
+  const b = await behavior();
+  expect(b.purchaseCount).toBe(2);
+  expect(b.purchases.map((p) => p.sku).sort()).toEqual(['sku-ball', 'sku-bed', 'sku-toy']);
+  expect(b.cart).toEqual({});
   expect(errors).toEqual([]);
 });
 
