@@ -17,6 +17,14 @@ export interface SignalProps {
   quantity?: number;
   /** event id: a repeated id is ignored (replays, several tabs) */
   id?: string;
+  /** purchase only: the 1-100 products of one order (instead of sku; without both, the whole cart) */
+  items?: Array<string | PurchaseItem>;
+}
+
+export interface PurchaseItem {
+  sku: string;
+  category?: string;
+  quantity?: number;
 }
 
 export interface DecisionImage {

@@ -19,6 +19,9 @@ async function main(): Promise<void> {
   track('view', { sku: 'sku-bed', category: 'beds' });
   track('dwell', { sku: 'sku-bed', seconds: 3 });
   track('purchase', { sku: 'sku-bed', quantity: 1, id: 'order-1' });
+  track('purchase', { items: ['sku-bed', { sku: 'sku-ball', category: 'toys', quantity: 2 }], id: 'order-2' });
+  // @ts-expect-error: an item needs its sku
+  track('purchase', { items: [{ category: 'toys' }] });
   // @ts-expect-error: not a signal type
   track('hover');
 
