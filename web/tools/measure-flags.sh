@@ -15,6 +15,7 @@ variants=(
   "Os|-DOMO_WASM_OPT=-Os"
   "O2|-DOMO_WASM_OPT=-O2"
   "dlmalloc|-DOMO_WASM_MALLOC=dlmalloc"
+  "no-converge|-DOMO_WASM_CONVERGE=OFF"
 )
 echo "| variant | cmake options | wasm B | wasm gzip B | js B | js gzip B | js+wasm gzip B |"
 echo "|---|---|---:|---:|---:|---:|---:|"
