@@ -97,3 +97,33 @@ TEST(Profile, StaysWithinItsSizeBound) {
   EXPECT_TRUE(back.loadProfile(stored, kMonday1pm + kHour, &err)) << err;
   EXPECT_EQ(back.profile().purchaseCount, 3000);  // counts survive compaction
 }
+
+// compact() keeps the newest products and the most viewed categories, ties
+// broken by key, whether it drops one entry (a scan) or hundreds (bisection).
+TEST(Profile, CompactKeepsTheNewestProductsAndTheMostViewedCategories) {
+  for (size_t extra : {1, 5, 9, 850}) {
+    Profile p;
+    size_t n = Profile::kMaxProducts + extra;
+    for (size_t i = 0; i < n; ++i) {
+      // Every third product shares its age with the next one: ties to break by sku.
+      char sku[16];
+      snprintf(sku, sizeof sku, "p%04zu", n - 1 - i);  // newer products have smaller skus
+      p.products[sku].lastSeenMs = static_cast<int64_t>(i - i % 3) - 100;  // negative ranks too
+    }
+    size_t cats = Profile::kMaxCategories + extra;
+    for (size_t i = 0; i < cats; ++i) p.categories["c" + std::to_string(i)].views = static_cast<int64_t>(i % 7);
+    // The expectation: sort by (rank, key), drop the first ones.
+    std::vector<std::pair<int64_t, std::string>> byAge, byViews;
+    for (const auto& [k, v] : p.products) byAge.push_back({v.lastSeenMs, k});
+    for (const auto& [k, v] : p.categories) byViews.push_back({v.views, k});
+    std::sort(byAge.begin(), byAge.end());
+    std::sort(byViews.begin(), byViews.end());
+    p.compact();
+    ASSERT_EQ(p.products.size(), Profile::kMaxProducts) << extra;
+    ASSERT_EQ(p.categories.size(), Profile::kMaxCategories) << extra;
+    for (size_t i = 0; i < byAge.size(); ++i)
+      EXPECT_EQ(p.products.count(byAge[i].second), i < extra ? 0u : 1u) << extra << " " << byAge[i].second;
+    for (size_t i = 0; i < byViews.size(); ++i)
+      EXPECT_EQ(p.categories.count(byViews[i].second), i < extra ? 0u : 1u) << extra << " " << byViews[i].second;
+  }
+}
