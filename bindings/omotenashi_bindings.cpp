@@ -137,16 +137,12 @@ class WebEngine {
     return text;
   }
 
-  // The last decision handed out for `slot` is on screen. False when there
-  // is none (nothing is recorded then).
+  // The last decision handed out for `slot` is on screen. True when that
+  // counted an impression (the profile changed and wants saving).
   bool shown(const std::string& slot, double nowMs) {
     if (!engine_) return false;
-    for (const auto& d : last_) {
-      if (d.slot == slot) {
-        engine_->shown(d, ms(nowMs));
-        return true;
-      }
-    }
+    for (const auto& d : last_)
+      if (d.slot == slot) return engine_->shown(d, ms(nowMs));
     return false;
   }
 

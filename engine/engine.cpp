@@ -208,8 +208,7 @@ bool Engine::loadProfile(const std::string& text, int64_t nowMs, std::string* er
     return true;
   }
   profile_ = std::move(p);
-  shownThisPage_.clear();
-  changed();
+  changed();  // shownThisPage_ stays: what is on screen was counted for this page
   return true;
 }
 
@@ -352,10 +351,14 @@ void Engine::recordPageSession(int64_t nowMs) {
 }
 
 void Engine::beginPage(int64_t nowMs) {
+  shownThisPage_.clear();
+  countPage(nowMs);
+}
+
+void Engine::countPage(int64_t nowMs) {
   if (!profile_.createdMs) profile_.createdMs = nowMs;
   recordPageSession(nowMs);
   profile_.session.pageViews += 1;
-  shownThisPage_.clear();
   profile_.activeWeeks.insert(isoWeekUtc(nowMs));
   // Enrol in every experiment now (sticky), so exposure and conversion are
   // counted for every arm, the control included.
@@ -377,7 +380,7 @@ bool Engine::track(const Signal& s, int64_t nowMs, std::string* error) {
   (void)error;
   if (profile_.seenEvent(s.id)) return true;  // replayed from another tab
   if (s.type == "page") {
-    beginPage(nowMs);
+    countPage(nowMs);
     return true;
   }
   recordPageSession(nowMs);
@@ -747,10 +750,10 @@ std::optional<Decision> Engine::decide(const std::string& slot, int64_t nowMs) c
   return decideSlot(*s, attributesAt(nowMs), localTime(nowMs, context_.tzOffsetMinutes), inHoldout(), nowMs);
 }
 
-void Engine::shown(const Decision& d, int64_t nowMs) {
-  if (!d.personalized()) return;
+bool Engine::shown(const Decision& d, int64_t nowMs) {
+  if (!d.personalized()) return false;
   std::string key = d.slot + "/" + d.variant;
-  if (!shownThisPage_.insert(key).second) return;
+  if (!shownThisPage_.insert(key).second) return false;
   LocalTime lt = localTime(nowMs, context_.tzOffsetMinutes);
   CapCounter& c = profile_.caps[key];
   c.lifetime += 1;
@@ -766,6 +769,7 @@ void Engine::shown(const Decision& d, int64_t nowMs) {
   c.sessionCount += 1;
   c.lastMs = nowMs;
   profile_.updatedMs = nowMs;
+  return true;
 }
 
 std::string Engine::explain(const std::string& slot, int64_t nowMs) const {

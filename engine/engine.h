@@ -68,8 +68,10 @@ class Engine {
 
   // ---- profile persistence --------------------------------------------
   // Replaces the profile with a stored one. On a corrupt or truncated store
-  // returns false with *error and keeps an empty profile. An expired profile
-  // (idle longer than the rules' expireDays) is replaced by an empty one.
+  // returns false with *error and keeps an empty profile; a profile from a
+  // newer schema fails the same way with an error starting with
+  // Profile::kNewerSchema. An expired profile (idle longer than the rules'
+  // expireDays) is replaced by an empty one. The page's impressions stay.
   bool loadProfile(const std::string& text, int64_t nowMs, std::string* error);
   std::string saveProfile() const;
   void forget(int64_t nowMs);          // an empty profile with a new device id
@@ -93,15 +95,17 @@ class Engine {
   bool track(const Json& signal, int64_t nowMs, std::string* error);
   bool track(const Signal& s, int64_t nowMs, std::string* error);
   // A page view: counts a visit when a new session starts, resets the
-  // page's impressions.
+  // page's impressions. A "page" signal counts the view without the reset
+  // (it is replayed after a profile exchange, while the page is on screen).
   void beginPage(int64_t nowMs);
 
   // ---- decisions --------------------------------------------------------
   std::vector<Decision> decideAll(int64_t nowMs) const;
   std::optional<Decision> decide(const std::string& slot, int64_t nowMs) const;
   // Records that a decision is on screen (caps, cooldowns, experiment
-  // exposure). Idempotent within a page view.
-  void shown(const Decision& d, int64_t nowMs);
+  // exposure). Idempotent within a page view: true when this call counted
+  // an impression (the profile changed).
+  bool shown(const Decision& d, int64_t nowMs);
   // Plain words for a person: why this slot shows what it shows.
   std::string explain(const std::string& slot, int64_t nowMs) const;
   // The attributes conditions see (profile.*, context.*, behavior.*, session.*).
@@ -126,6 +130,7 @@ class Engine {
   Context context_;
   Rng rng_;
   std::set<std::string> shownThisPage_;
+  void countPage(int64_t nowMs);
   // The attributes document is rebuilt only after a change of profile or
   // context; the clock-dependent values are refreshed on every call.
   mutable Json attributes_;

@@ -229,7 +229,13 @@ bool Profile::fromJson(const Json& j0, Profile* out, std::string* error) {
   Json j = j0;
   int64_t version = 0;
   if (!r.num(j, "v", "v", &version, true)) return false;
-  if (version < 1 || version > kSchemaVersion) return r.fail("v", "unknown schema version " + std::to_string(version));
+  if (version > kSchemaVersion) {
+    // Not corrupted: written by a newer engine. The caller must not overwrite it.
+    if (error) *error = std::string(kNewerSchema) + " (schema " + std::to_string(version) + ", this engine reads up to " +
+                        std::to_string(kSchemaVersion) + ")";
+    return false;
+  }
+  if (version < 1) return r.fail("v", "unknown schema version " + std::to_string(version));
   if (version == 1) {
     // v1 kept no session or measurement state: start them empty.
     j["session"] = Json::object();

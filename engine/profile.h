@@ -61,6 +61,9 @@ struct Session {
 class Profile {
  public:
   static constexpr int kSchemaVersion = 2;
+  // The start of the error for a profile a newer engine wrote: it is kept,
+  // not replaced (a rollback of the script must not erase profiles).
+  static constexpr const char* kNewerSchema = "profile from a newer version";
   static constexpr size_t kMaxBytes = 64 * 1024;
   static constexpr int64_t kSessionGapMs = 30LL * 60 * 1000;
   static constexpr size_t kMaxProducts = 150;

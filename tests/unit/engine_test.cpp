@@ -70,8 +70,8 @@ TEST(Engine, SessionCapHoldsForThePageButNotTheNextVisit) {
   ASSERT_TRUE(e->track(J(R"({"type": "dwell", "sku": "cat-tower", "seconds": 30})"), t, &err));
   auto d = e->decide("promo", t);
   ASSERT_EQ(d->variant, "studying");
-  e->shown(*d, t);
-  e->shown(*d, t);  // idempotent within the page
+  EXPECT_TRUE(e->shown(*d, t));
+  EXPECT_FALSE(e->shown(*d, t));  // idempotent within the page: nothing new to save
   // Still on screen on the same page, even though the cap (1 per session) is used.
   EXPECT_EQ(variant(*e, "promo", t + kMinute), "studying");
   // Next page of the same session: capped.
@@ -81,6 +81,51 @@ TEST(Engine, SessionCapHoldsForThePageButNotTheNextVisit) {
   e->beginPage(t + 3 * kHour);
   ASSERT_TRUE(e->track(J(R"({"type": "dwell", "sku": "cat-tower", "seconds": 30})"), t + 3 * kHour, &err));
   EXPECT_EQ(variant(*e, "promo", t + 3 * kHour), "studying");
+}
+
+TEST(Engine, LoadingAProfileKeepsWhatThisPageShows) {
+  // Another tab's profile (or the stored one) arrives while the capped
+  // variant is on screen: it stays for this page and is not counted twice.
+  auto e = demo();
+  std::string err;
+  int64_t t = kMonday1pm;
+  ASSERT_TRUE(e->track(J(R"({"type": "dwell", "sku": "cat-tower", "seconds": 30})"), t, &err));
+  auto d = e->decide("promo", t);
+  ASSERT_EQ(d->variant, "studying");
+  ASSERT_TRUE(e->shown(*d, t));
+  std::string saved = e->saveProfile();
+  ASSERT_TRUE(e->loadProfile(saved, t + kMinute, &err)) << err;
+  EXPECT_EQ(variant(*e, "promo", t + kMinute), "studying");
+  EXPECT_FALSE(e->shown(*d, t + kMinute));
+  EXPECT_EQ(e->profile().caps.at("promo/studying").lifetime, 1);
+}
+
+TEST(Engine, APageSignalCountsTheViewAndIsReplayedOnce) {
+  auto e = demo();
+  std::string err;
+  int64_t t = kMonday1pm;
+  e->beginPage(t);
+  int before = e->profile().session.pageViews;
+  ASSERT_TRUE(e->track(J(R"({"type": "page", "id": "p1"})"), t, &err)) << err;
+  EXPECT_EQ(e->profile().session.pageViews, before + 1);
+  ASSERT_TRUE(e->track(J(R"({"type": "page", "id": "p1"})"), t, &err));  // the same page replayed
+  EXPECT_EQ(e->profile().session.pageViews, before + 1);
+  // It does not reset what the page shows (it is replayed while the page is on screen).
+  ASSERT_TRUE(e->track(J(R"({"type": "dwell", "sku": "cat-tower", "seconds": 30})"), t, &err));
+  auto d = e->decide("promo", t);
+  ASSERT_TRUE(e->shown(*d, t));
+  ASSERT_TRUE(e->track(J(R"({"type": "page", "id": "p2"})"), t, &err));
+  EXPECT_FALSE(e->shown(*d, t));
+}
+
+TEST(Engine, AProfileFromANewerVersionIsNotCalledCorrupted) {
+  auto e = demo();
+  std::string err;
+  EXPECT_FALSE(e->loadProfile(R"({"v": 99, "deviceId": "x"})", kMonday1pm, &err));
+  EXPECT_EQ(err.rfind(omo::Profile::kNewerSchema, 0), 0u) << err;
+  EXPECT_EQ(err.find("corrupted"), std::string::npos) << err;
+  EXPECT_FALSE(e->loadProfile(R"({"v": 0, "deviceId": "x"})", kMonday1pm, &err));
+  EXPECT_NE(err.find("corrupted"), std::string::npos) << err;
 }
 
 TEST(Engine, YouMayAlsoLikeIsFrequencyCapped) {
