@@ -26,6 +26,7 @@ var TICK_MS = 1000;                      // dwell accounting
 var REDECIDE_EVERY = 5;                  // ticks: time-based conditions (cartIdleSeconds)
 var DWELL_FLUSH_S = 2;                   // a dwell signal every 2 visible seconds
 var SAVE_DEBOUNCE_MS = 250;
+var NEWER_SCHEMA = 'profile from a newer version';   // engine's Profile::kNewerSchema
 var LOG_MAX = 200;                       // signals replayed after a profile reload (< engine's 256 ids)
 
 function omoCreate(factory, wasmUrl) {
@@ -260,7 +261,7 @@ function omoCreate(factory, wasmUrl) {
     return '';
   }
   var signal = function (s) {
-    if (!isReady) { pending.push({ s: s, at: now() }); return ''; }
+    if (!isReady) { pending.push({ s: s, at: now(), granted: state === 'granted' }); return ''; }
     if (!engine || state !== 'granted') return '';   // pending/denied: decisions from page context only
     try {
       if (!s.id) s.id = randomId();
@@ -375,11 +376,17 @@ function omoCreate(factory, wasmUrl) {
 
   // ---------------------------------------------------------------- consent
   // Google Consent Mode v2: personalization_storage decides the profile,
-  // analytics_storage the reports. A 'default' denial is not a choice: it
-  // keeps 'pending' (nothing stored) without erasing anything.
+  // analytics_storage the reports. A 'default' is not a choice: it grants only
+  // while the visitor has chosen nothing (a site pushes its defaults on every
+  // page, after the visitor may have denied), and a default denial keeps
+  // 'pending' (nothing stored) without erasing anything. A default scoped to
+  // regions is ignored: the page cannot tell the visitor's region.
   function consentMode(command, c) {
+    if (command !== 'default' && command !== 'update') return;
+    if (command === 'default' && c.region) return;
     if (c.analytics_storage === 'granted') reportsAllowedByCmp = true;
     else if (c.analytics_storage === 'denied') reportsAllowedByCmp = false;
+    if (command === 'default' && state !== 'pending') return;
     if (c.personalization_storage === 'granted') setConsent('granted', true);
     else if (c.personalization_storage === 'denied' && command === 'update') setConsent('denied', true);
   }
@@ -387,14 +394,21 @@ function omoCreate(factory, wasmUrl) {
   // purpose consents when the CMP sets no publisher ones. Profile: purposes
   // 1 (store on device), 5 (build a content profile), 6 (use it to select
   // content). Reports: purpose 8 or 9 (content measurement, statistics).
+  // Looked for at start, when the DOM is parsed and when ready: the CMP's stub
+  // may come after our tag. Until the CMP answers, no report is sent.
+  var tcfWatched = false;
   function watchTcf() {
-    if (typeof window.__tcfapi !== 'function') return;
+    if (tcfWatched || typeof window.__tcfapi !== 'function') return;
+    tcfWatched = true;
+    reportsAllowedByCmp = false;
     try {
       window.__tcfapi('addEventListener', 2, function (d, ok) {
-        if (!ok || !d || d.gdprApplies === false) return;
+        if (!ok || !d) return;
+        if (d.gdprApplies === false) { reportsAllowedByCmp = true; return; }
         if (d.eventStatus !== 'tcloaded' && d.eventStatus !== 'useractioncomplete') return;
+        // Publisher consents when the CMP sets any (even all false), else the vendor purposes.
         var pub = (d.publisher && d.publisher.consents) || {};
-        var c = Object.keys(pub).some(function (k) { return pub[k]; }) ? pub : ((d.purpose && d.purpose.consents) || {});
+        var c = Object.keys(pub).length ? pub : ((d.purpose && d.purpose.consents) || {});
         reportsAllowedByCmp = !!(c[8] || c[9]);
         setConsent(c[1] && c[5] && c[6] ? 'granted' : 'denied', true);
       });
@@ -420,7 +434,7 @@ function omoCreate(factory, wasmUrl) {
   function setState(next) {
     state = next;
     writeChoice(next);
-    updateContext();
+    try { updateContext(); } catch (e) { fail(e); }
   }
   function erase(next, relayed) {
     clearTimeout(saveTimer);
@@ -468,17 +482,35 @@ function omoCreate(factory, wasmUrl) {
         if (!engine || !text) return resolve(false);
         try {
           lastStoredText = text;
-          var bad = engine.loadProfile(text, now());
-          if (bad) {
-            report('stored profile discarded (' + bad + ')', true);
-            dirty = true;   // replace it with the empty one
-            flush();
-          }
-          replayLog();
+          var bad = replaceProfile(text);
+          if (bad) storedUnreadable(bad);
+          else replayLog();
         } catch (e) { fail(e); }
         resolve(!!text);
       });
     });
+  }
+  // Loads a profile (stored, or from another tab) in place of the engine's.
+  // On an error the engine keeps the one it had: a garbage message or a
+  // corrupted store never empties a good profile. Returns the error or ''.
+  function replaceProfile(text) {
+    var before = engine.saveProfile();
+    var bad = engine.loadProfile(text, now());
+    if (bad) engine.loadProfile(before, now());
+    return bad;
+  }
+  // The stored profile could not be used. A newer version's profile (a
+  // rolled-back script) is left alone: no persistence on this page. A
+  // corrupted one is overwritten by the profile this page holds.
+  function storedUnreadable(bad) {
+    if (bad.indexOf(NEWER_SCHEMA) === 0) {
+      store = null;
+      report('stored profile left as it is (' + bad + '); nothing is stored on this page', true);
+    } else {
+      report('stored profile discarded (' + bad + ')', true);
+      dirty = true;
+      flush();
+    }
   }
   // After the profile was replaced (from storage or another tab), the
   // signals this page has seen are applied again: the engine ignores the ids
@@ -530,7 +562,7 @@ function omoCreate(factory, wasmUrl) {
         post({ t: 'state', to: m.from, text: engine.saveProfile() });
         return;
       } else if (m.t === 'state' && m.to === tabId && typeof m.text === 'string') {
-        if (engine.loadProfile(m.text, now())) return;
+        if (replaceProfile(m.text)) return;
         replayLog();
       } else return;
       redecide();
@@ -544,7 +576,10 @@ function omoCreate(factory, wasmUrl) {
     var batch;
     try { batch = engine.dueReports(now()); } catch (e) { return fail(e); }
     if (!batch) return;
-    scheduleSave();   // the encoded reports are stored: a retry resends the same bytes
+    // The encoded reports are stored before they leave: a retry (a later page)
+    // resends the same bytes instead of randomizing the window again.
+    dirty = true;
+    flush();
     sending = true;
     var failed = guard(function () { engine.reportsFailed(now()); scheduleSave(); });
     fetch(config.collect, {
@@ -581,6 +616,7 @@ function omoCreate(factory, wasmUrl) {
   function onSubmit(ev) {
     var form = ev.target;
     if (!form || !form.matches || !form.matches('form[data-omo-profile]')) return;
+    if (isReady && !engine) return;   // the engine failed: the form does what it would without us
     ev.preventDefault();
     var fields = {};
     var schema = (rulesDoc && rulesDoc.profile && rulesDoc.profile.fields) || {};
@@ -611,8 +647,8 @@ function omoCreate(factory, wasmUrl) {
   }
   function onHide() {
     flushAllDwell();
-    flush();
     sendReports();
+    flush();
   }
 
   // ------------------------------------------------------------ start-up
@@ -699,6 +735,7 @@ function omoCreate(factory, wasmUrl) {
     watchTcf();
     function parsed() {
       domParsed = true;
+      watchTcf();
       scan(document.documentElement);
       if (isReady) reveal();
     }
@@ -722,6 +759,9 @@ function omoCreate(factory, wasmUrl) {
     var loadedAtStart = state === 'granted' && !!store;
     var stored = loadedAtStart ? moduleReady.then(function () {
       return new Promise(function (resolve) {
+        // Consent may have been withdrawn meanwhile (a CMP, another tab): then
+        // reading would create the database that was just deleted.
+        if (state !== 'granted') return resolve({ err: '', text: '' });
         store.load(function (err, text) { resolve({ err: err, text: text }); });
       });
     }) : Promise.resolve({ err: '', text: '' });
@@ -761,17 +801,16 @@ function omoCreate(factory, wasmUrl) {
       if (st.text && state === 'granted') {
         lastStoredText = st.text;
         var bad = engine.loadProfile(st.text, t);
-        if (bad) {
-          report('stored profile discarded (' + bad + ')', true);
-          dirty = true;
-        }
+        if (bad) storedUnreadable(bad);
       }
-      engine.beginPage(t);
+      // The page view is a logged signal: it survives a profile exchange
+      // with another tab (the log is replayed) and is relayed to them.
+      apply({ type: 'page', id: randomId() }, t, false);
       isReady = true;
       var q = pending;
       pending = [];
       q.forEach(function (p) {
-        if (state !== 'granted') return;
+        if (state !== 'granted' || !p.granted) return;   // nothing recorded from before consent
         if (!p.s.id) p.s.id = randomId();
         var e2 = apply(p.s, p.at, false);
         if (e2) report(e2, true);
@@ -782,6 +821,7 @@ function omoCreate(factory, wasmUrl) {
         post({ t: 'hello', from: tabId });
       }
       if (domParsed) reveal();
+      watchTcf();
       sendReports();
       resolveReady();
     }).catch(function (e) {

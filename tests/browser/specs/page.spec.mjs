@@ -156,6 +156,9 @@ test('an engine that fails to load leaves the defaults and a working page', asyn
   // The page keeps working: its buttons, the API (no throw), decide() is empty.
   await page.click('#add-bed');
   expect(await page.evaluate(() => { window.omotenashi.track('view', { sku: 'sku-bed' }); return window.omotenashi.decide(); })).toEqual([]);
+  // The profile form does what it would without the script: it submits.
+  await page.fill('#name', 'Aiko');
+  await Promise.all([page.waitForURL(/name=Aiko/), page.click('#save')]);
   expect(pageErrors).toEqual([]);
 });
 

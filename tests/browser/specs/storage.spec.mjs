@@ -92,6 +92,10 @@ test('two tabs at once: no signal lost, each sees the other within a second', as
     await a.evaluate(() => window.omotenashi.consent('granted'));
     const c = await open(b.context);
     expect(await c.evaluate(() => window.omotenashi.consentState())).toBe('granted');
+    // The second tab's page view survives the profile exchange, in both tabs.
+    const pages = (page) => page.evaluate(() => window.omotenashi.exportData().profile.profile.session.pages);
+    await expect.poll(() => pages(c), { timeout: 1000 }).toBe(2);
+    await expect.poll(() => pages(a), { timeout: 1000 }).toBe(2);
     // Both tabs record signals at the same moment.
     const burst = (page, sku) => page.evaluate((sku) => {
       for (let i = 0; i < 10; i++) window.omotenashi.track('view', { sku, category: 'toys' });
@@ -125,6 +129,62 @@ test('two tabs at once: no signal lost, each sees the other within a second', as
   }
 });
 
+// Replaces the stored profile file behind the runtime's back: with `text`,
+// or (null) with its first 40 bytes.
+async function rewriteStored(context, text) {
+  const page = await context.newPage();
+  await page.goto('/pages/blank.html');
+  await page.evaluate((text) => new Promise((resolve, reject) => {
+    const req = indexedDB.open('/omotenashi');
+    req.onsuccess = () => {
+      const db = req.result;
+      const tx = db.transaction('FILE_DATA', 'readwrite');
+      const store = tx.objectStore('FILE_DATA');
+      const get = store.get('/omotenashi/profile.json');
+      get.onsuccess = () => {
+        const v = get.result;
+        v.contents = text === null ? v.contents.slice(0, 40) : new TextEncoder().encode(text);
+        v.timestamp = new Date();
+        store.put(v, '/omotenashi/profile.json');
+      };
+      tx.oncomplete = () => { db.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }), text);
+  await page.close();
+}
+
+test('a profile stored by a newer version is left as it is, not overwritten', async ({ baseURL }) => {
+  const b = await persistentBrowser(baseURL);
+  try {
+    let page = await open(b.context);
+    await page.evaluate(() => window.omotenashi.consent('granted'));
+    await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+    await expect.poll(() => storedProfile(page)).toContain('Aiko');
+    await page.close();
+    const newer = '{"v":99,"deviceId":"from-the-future","fields":{"name":"Aiko"}}';
+    await rewriteStored(b.context, newer);
+    page = await b.context.newPage();
+    await page.addInitScript(() => {
+      window.__errors = [];
+      document.addEventListener('omotenashi:error', (e) => window.__errors.push(e.detail.message));
+    });
+    await page.goto('/pages/shop.html');
+    await ready(page);
+    const errs = await page.evaluate(() => window.__errors);
+    expect(errs.length).toBe(1);
+    expect(errs[0]).toMatch(/newer version.*nothing is stored/);
+    // The page works from an in-memory profile; the newer file is untouched.
+    await page.click('#add-bed');
+    await expect(page.locator('#greeting')).toHaveText('Your cart is waiting');
+    await flushed(page);
+    expect(await storedProfile(page)).toBe(newer);
+  } finally {
+    await b.context.close();
+    b.cleanup();
+  }
+});
+
 test('a corrupted stored profile is reported once and replaced by an empty one', async ({ baseURL }) => {
   const b = await persistentBrowser(baseURL);
   try {
@@ -134,26 +194,7 @@ test('a corrupted stored profile is reported once and replaced by an empty one',
     await expect.poll(() => storedProfile(page)).toContain('Aiko');
     await page.close();
     // Truncate the stored file behind the runtime's back.
-    page = await b.context.newPage();
-    await page.goto('/pages/blank.html');
-    await page.evaluate(() => new Promise((resolve, reject) => {
-      const req = indexedDB.open('/omotenashi');
-      req.onsuccess = () => {
-        const db = req.result;
-        const tx = db.transaction('FILE_DATA', 'readwrite');
-        const store = tx.objectStore('FILE_DATA');
-        const get = store.get('/omotenashi/profile.json');
-        get.onsuccess = () => {
-          const v = get.result;
-          v.contents = v.contents.slice(0, 40);
-          v.timestamp = new Date();
-          store.put(v, '/omotenashi/profile.json');
-        };
-        tx.oncomplete = () => { db.close(); resolve(); };
-        tx.onerror = () => reject(tx.error);
-      };
-    }));
-    await page.close();
+    await rewriteStored(b.context, null);
     page = await b.context.newPage();
     const consoleErrors = watchConsole(page);
     await page.addInitScript(() => {
@@ -237,6 +278,15 @@ test('consent platforms: IAB TCF v2.2 purposes and Google Consent Mode v2', asyn
   await page.evaluate(() => window.__tcfUpdate({ 1: true, 5: false, 6: true }));
   await expect.poll(() => page.evaluate(() => window.omotenashi.consentState())).toBe('denied');
   await expect.poll(async () => (await storageSnapshot(page)).databases).toEqual([]);
+  // Publisher consents set by the CMP rule, even all refused: the vendor purposes do not override them.
+  await page.evaluate(() => localStorage.clear());
+  await page.addInitScript(() => {
+    window.__tcfConsents = { 1: false, 5: false, 6: false };
+    window.__tcfPurposes = { 1: true, 5: true, 6: true };
+  });
+  await page.reload();
+  await ready(page);
+  expect(await page.evaluate(() => window.omotenashi.consentState())).toBe('denied');
 
   // Consent Mode: gtag('consent', ...) pushes an arguments object.
   await page.goto('/pages/shop.html');
@@ -248,5 +298,18 @@ test('consent platforms: IAB TCF v2.2 purposes and Google Consent Mode v2', asyn
   await expect.poll(() => page.evaluate(() => window.omotenashi.consentState())).toBe('granted');
   await page.evaluate(() => window.gtag('consent', 'update', { personalization_storage: 'denied' }));
   await expect.poll(() => page.evaluate(() => window.omotenashi.consentState())).toBe('denied');
+  // A site's defaults, pushed on every page, do not undo the visitor's denial;
+  // nor does a default for some regions only, or another gtag command.
+  await page.evaluate(() => {
+    window.gtag('consent', 'default', { personalization_storage: 'granted' });
+    window.gtag('set', 'ads_data_redaction', true);
+  });
+  expect(await page.evaluate(() => window.omotenashi.consentState())).toBe('denied');
+  await page.evaluate(() => window.omotenashi.forget());
+  expect(await page.evaluate(() => window.omotenashi.consentState())).toBe('pending');
+  await page.evaluate(() => window.gtag('consent', 'default', { personalization_storage: 'granted', region: ['JP'] }));
+  expect(await page.evaluate(() => window.omotenashi.consentState())).toBe('pending');
+  await page.evaluate(() => window.gtag('consent', 'default', { personalization_storage: 'granted' }));
+  await expect.poll(() => page.evaluate(() => window.omotenashi.consentState())).toBe('granted');
   expect(errors).toEqual([]);
 });
