@@ -312,7 +312,14 @@ function omoCreate(factory, wasmUrl) {
     var dt = Math.min((t - lastTick) / 1000, 2);   // a suspended page does not dwell
     lastTick = t;
     if (document.visibilityState !== 'visible') return;
-    products.forEach(function (p) {
+    products.forEach(function (p, el) {
+      if (!el.isConnected) {
+        // Removed (a single-page app re-rendered): its dwell ends; forget it.
+        flushDwell(p);
+        io.unobserve(el);
+        products.delete(el);
+        return;
+      }
       if (!p.visible) return;
       if (!p.viewed) { p.viewed = true; signalFromPage(productSignal('view', p)); }
       p.dwell += dt;

@@ -55,6 +55,21 @@ test('slots repaint on signals at once, with no reload and no request', async ({
   await expect(page.locator('#hero')).toHaveAttribute('alt', 'A dog');
   expect(requests.filter((u) => !u.endsWith('/pages/img/dog.svg'))).toEqual([]);
   expect(navigations).toEqual([]);
+  // A product block removed while visible (a single-page app re-rendering):
+  // the next tick records the dwell it had and forgets it, so neither more
+  // time nor the page being hidden adds to it.
+  const dwell = () => page.evaluate(() => window.omotenashi.exportData().profile.profile.behavior.products['sku-bed'].d);
+  // Removed half-way between two dwell signals (every 2 visible seconds, counted by a 1 s tick),
+  // so it holds unrecorded dwell.
+  const before = await dwell();
+  await expect.poll(dwell, { intervals: [50] }).toBeGreaterThan(before);
+  await page.waitForTimeout(1300);
+  await page.evaluate(() => document.querySelector('[data-omo-product]').remove());
+  await page.waitForTimeout(1500);
+  const atRemoval = await dwell();
+  await page.waitForTimeout(2500);
+  await page.evaluate(() => dispatchEvent(new Event('pagehide')));
+  expect(await dwell()).toBe(atRemoval);
   expect(errors).toEqual([]);
 });
 
