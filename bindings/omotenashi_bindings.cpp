@@ -111,6 +111,11 @@ class WebEngine {
     if (engine_) engine_->beginPage(ms(nowMs));
   }
 
+  // A single-page app's route change: the next impressions count anew.
+  void newPage() {
+    if (engine_) engine_->newPage();
+  }
+
   // [decision, ...] for every slot in the rules (Decision::write).
   std::string decideAll(double nowMs) {
     std::string text;
@@ -215,6 +220,7 @@ EMSCRIPTEN_BINDINGS(omotenashi) {
       .function("setProfile", &WebEngine::setProfile)
       .function("track", &WebEngine::track)
       .function("beginPage", &WebEngine::beginPage)
+      .function("newPage", &WebEngine::newPage)
       .function("decideAll", &WebEngine::decideAll)
       .function("decide", &WebEngine::decide)
       .function("shown", &WebEngine::shown)

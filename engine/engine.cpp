@@ -181,6 +181,7 @@ bool Signal::fromJson(const Json& j, Signal* out, std::string* error) {
 
 Engine::Engine(std::shared_ptr<const Ruleset> rules, uint64_t seed) : rules_(std::move(rules)), rng_(seed) {
   newDeviceId(0);
+  newPage();
 }
 
 std::unique_ptr<Engine> Engine::fromRulesText(const std::string& text, uint64_t seed, Diagnostics* diags) {
@@ -193,7 +194,6 @@ void Engine::newDeviceId(int64_t nowMs) {
   profile_ = Profile();
   profile_.deviceId = rng_.base64url(16);
   profile_.createdMs = profile_.updatedMs = nowMs;
-  shownThisPage_.clear();
   changed();
 }
 
@@ -203,12 +203,16 @@ bool Engine::loadProfile(const std::string& text, int64_t nowMs, std::string* er
     newDeviceId(nowMs);
     return false;
   }
-  if (p.updatedMs && nowMs - p.updatedMs > static_cast<int64_t>(rules_->expireDays) * kMsPerDay) {
+  if (p.updatedMs && nowMs - p.updatedMs > static_cast<int64_t>(rules_->expireDays) * kMsPerDay)
     newDeviceId(nowMs);  // idle past expiry: start afresh
-    return true;
-  }
-  profile_ = std::move(p);
-  changed();  // shownThisPage_ stays: what is on screen was counted for this page
+  else
+    profile_ = std::move(p);
+  // What is on screen stays counted for this page: impressions the loaded
+  // profile does not hold (another tab's, which never saw them) are counted
+  // into it, once, by their event id.
+  for (const auto& key : shownThisPage_)
+    if (!profile_.seenEvent(impressionId(key))) countImpression(key, nowMs);
+  changed();
   return true;
 }
 
@@ -268,7 +272,10 @@ bool Engine::loadProfileScript(const Json& j, int64_t nowMs, std::string* error)
 
 std::string Engine::saveProfile() const { return profile_.serialize(); }
 
-void Engine::forget(int64_t nowMs) { newDeviceId(nowMs); }
+void Engine::forget(int64_t nowMs) {
+  newDeviceId(nowMs);
+  shownThisPage_.clear();
+}
 
 bool Engine::setContext(const Json& ctx, std::string* error) {
   changed();
@@ -351,9 +358,16 @@ void Engine::recordPageSession(int64_t nowMs) {
 }
 
 void Engine::beginPage(int64_t nowMs) {
-  shownThisPage_.clear();
+  newPage();
   countPage(nowMs);
 }
+
+void Engine::newPage() {
+  shownThisPage_.clear();
+  pageId_ = rng_.base64url(8);
+}
+
+std::string Engine::impressionId(const std::string& key) const { return "i:" + pageId_ + ":" + key; }
 
 void Engine::countPage(int64_t nowMs) {
   if (!profile_.createdMs) profile_.createdMs = nowMs;
@@ -754,6 +768,12 @@ bool Engine::shown(const Decision& d, int64_t nowMs) {
   if (!d.personalized()) return false;
   std::string key = d.slot + "/" + d.variant;
   if (!shownThisPage_.insert(key).second) return false;
+  profile_.seenEvent(impressionId(key));
+  countImpression(key, nowMs);
+  return true;
+}
+
+void Engine::countImpression(const std::string& key, int64_t nowMs) {
   LocalTime lt = localTime(nowMs, context_.tzOffsetMinutes);
   CapCounter& c = profile_.caps[key];
   c.lifetime += 1;
@@ -769,7 +789,6 @@ bool Engine::shown(const Decision& d, int64_t nowMs) {
   c.sessionCount += 1;
   c.lastMs = nowMs;
   profile_.updatedMs = nowMs;
-  return true;
 }
 
 std::string Engine::explain(const std::string& slot, int64_t nowMs) const {

@@ -71,7 +71,8 @@ class Engine {
   // returns false with *error and keeps an empty profile; a profile from a
   // newer schema fails the same way with an error starting with
   // Profile::kNewerSchema. An expired profile (idle longer than the rules'
-  // expireDays) is replaced by an empty one. The page's impressions stay.
+  // expireDays) is replaced by an empty one. The page's impressions stay,
+  // counted into the loaded profile when it lacks them.
   bool loadProfile(const std::string& text, int64_t nowMs, std::string* error);
   std::string saveProfile() const;
   void forget(int64_t nowMs);          // an empty profile with a new device id
@@ -94,10 +95,13 @@ class Engine {
   bool setProfile(const Json& fields, int64_t nowMs, std::string* error);
   bool track(const Json& signal, int64_t nowMs, std::string* error);
   bool track(const Signal& s, int64_t nowMs, std::string* error);
-  // A page view: counts a visit when a new session starts, resets the
-  // page's impressions. A "page" signal counts the view without the reset
-  // (it is replayed after a profile exchange, while the page is on screen).
+  // A page view: newPage() then the "page" signal's count (a visit when a
+  // new session starts, the page view). The signal alone does not reset the
+  // page's impressions: it is replayed after a profile exchange while the
+  // page is on screen. A single-page app's route change calls newPage()
+  // before its "page" signal.
   void beginPage(int64_t nowMs);
+  void newPage();
 
   // ---- decisions --------------------------------------------------------
   std::vector<Decision> decideAll(int64_t nowMs) const;
@@ -129,8 +133,11 @@ class Engine {
   Profile profile_;
   Context context_;
   Rng rng_;
-  std::set<std::string> shownThisPage_;
+  std::set<std::string> shownThisPage_;   // "slot/variant" counted on this page
+  std::string pageId_;                     // names this page's impressions as events
   void countPage(int64_t nowMs);
+  void countImpression(const std::string& key, int64_t nowMs);
+  std::string impressionId(const std::string& key) const;
   // The attributes document is rebuilt only after a change of profile or
   // context; the clock-dependent values are refreshed on every call.
   mutable Json attributes_;

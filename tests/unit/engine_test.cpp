@@ -92,12 +92,29 @@ TEST(Engine, LoadingAProfileKeepsWhatThisPageShows) {
   ASSERT_TRUE(e->track(J(R"({"type": "dwell", "sku": "cat-tower", "seconds": 30})"), t, &err));
   auto d = e->decide("promo", t);
   ASSERT_EQ(d->variant, "studying");
+  std::string otherTab = e->saveProfile();   // a profile that never saw this impression
   ASSERT_TRUE(e->shown(*d, t));
   std::string saved = e->saveProfile();
   ASSERT_TRUE(e->loadProfile(saved, t + kMinute, &err)) << err;
   EXPECT_EQ(variant(*e, "promo", t + kMinute), "studying");
   EXPECT_FALSE(e->shown(*d, t + kMinute));
   EXPECT_EQ(e->profile().caps.at("promo/studying").lifetime, 1);
+  // The other tab's profile lacks it: counted into it, once.
+  ASSERT_TRUE(e->loadProfile(otherTab, t + kMinute, &err)) << err;
+  EXPECT_EQ(e->profile().caps.at("promo/studying").lifetime, 1);
+  ASSERT_TRUE(e->loadProfile(e->saveProfile(), t + kMinute, &err)) << err;
+  EXPECT_EQ(e->profile().caps.at("promo/studying").lifetime, 1);
+  EXPECT_EQ(variant(*e, "promo", t + kMinute), "studying");
+  // A profile that fails to load, then the good one put back (the runtime's
+  // replaceProfile): still on screen, still counted once.
+  std::string good = e->saveProfile();
+  EXPECT_FALSE(e->loadProfile("{garbage", t + kMinute, &err));
+  ASSERT_TRUE(e->loadProfile(good, t + kMinute, &err)) << err;
+  EXPECT_EQ(variant(*e, "promo", t + kMinute), "studying");
+  EXPECT_EQ(e->profile().caps.at("promo/studying").lifetime, 1);
+  // A new page (a single-page app's route change): the session cap applies.
+  e->newPage();
+  EXPECT_EQ(variant(*e, "promo", t + 2 * kMinute), "default");
 }
 
 TEST(Engine, APageSignalCountsTheViewAndIsReplayedOnce) {
