@@ -49,6 +49,7 @@ function omoCreate(factory, wasmUrl) {
   var channel = null;
   var saveTimer = 0, saving = false, saveAgain = false, dirty = false;
   var lastStoredText = '';
+  var afterSave = [];          // flush() callbacks waiting for the write in flight
   var sending = false;
   var errorsReported = {};
   var tabId = randomId();
@@ -265,6 +266,7 @@ function omoCreate(factory, wasmUrl) {
     if (!engine || state !== 'granted') return '';   // pending/denied: decisions from page context only
     try {
       if (!s.id) s.id = randomId();
+      if (s.type === 'page') engine.newPage();   // a route change: this page's impressions count anew
       var err = apply(s, now(), false);
       if (err) return err;
       redecide();
@@ -531,9 +533,13 @@ function omoCreate(factory, wasmUrl) {
     clearTimeout(saveTimer);
     saveTimer = setTimeout(flush, SAVE_DEBOUNCE_MS);
   }
-  function flush() {
+  // Writes the profile when it changed. `done(err)`, if given, runs once the
+  // write that holds the current state has finished (at once when there is
+  // nothing to write).
+  function flush(done) {
     clearTimeout(saveTimer);
-    if (!dirty || state !== 'granted' || !store || !engine) return;
+    if (done) afterSave.push(done);
+    if (!dirty || state !== 'granted' || !store || !engine) { if (!saving) saved(''); return; }
     if (saving) { saveAgain = true; return; }
     var text;
     try { text = engine.saveProfile(); } catch (e) { return fail(e); }
@@ -544,8 +550,14 @@ function omoCreate(factory, wasmUrl) {
       saving = false;
       // A save cut short because consent was withdrawn meanwhile is expected.
       if (err && state === 'granted') report('could not store the profile: ' + err, true);
-      if (saveAgain) { saveAgain = false; dirty = true; flush(); }
+      if (saveAgain) { saveAgain = false; dirty = true; flush(); return; }
+      saved(err || '');
     });
+  }
+  function saved(err) {
+    var cbs = afterSave;
+    afterSave = [];
+    cbs.forEach(function (cb) { cb(err); });
   }
 
   // --------------------------------------------------------------- tabs
@@ -584,10 +596,16 @@ function omoCreate(factory, wasmUrl) {
     try { batch = engine.dueReports(now()); } catch (e) { return fail(e); }
     if (!batch) return;
     // The encoded reports are stored before they leave: a retry (a later page)
-    // resends the same bytes instead of randomizing the window again.
-    dirty = true;
-    flush();
+    // resends the same bytes instead of randomizing the window again. If the
+    // page closes before the write ends, they leave from the next page.
     sending = true;
+    dirty = true;
+    flush(function (err) {
+      if (err || state !== 'granted' || !engine) { sending = false; return; }
+      sendBatch(batch);
+    });
+  }
+  function sendBatch(batch) {
     var failed = guard(function () { engine.reportsFailed(now()); scheduleSave(); });
     fetch(config.collect, {
       method: 'POST', keepalive: true, credentials: 'omit',
@@ -638,6 +656,8 @@ function omoCreate(factory, wasmUrl) {
       form.setAttribute('data-omo-saved', '');
       form.removeAttribute('data-omo-error');
     }, function (e) {
+      // Submitted before the engine was ready, and it failed to load: submit as without us.
+      if (!engine) return form.submit();
       form.removeAttribute('data-omo-saved');
       form.setAttribute('data-omo-error', e.message);
       var bad = Object.keys(fields).filter(function (k) { return e.message.indexOf(k) >= 0; })[0];

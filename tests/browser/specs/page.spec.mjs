@@ -63,10 +63,12 @@ test('slots repaint on signals at once, with no reload and no request', async ({
   // so it holds unrecorded dwell.
   const before = await dwell();
   await expect.poll(dwell, { intervals: [50] }).toBeGreaterThan(before);
+  const flushedBefore = await dwell();
   await page.waitForTimeout(1300);
   await page.evaluate(() => document.querySelector('[data-omo-product]').remove());
   await page.waitForTimeout(1500);
   const atRemoval = await dwell();
+  expect(atRemoval).toBeGreaterThan(flushedBefore);   // the unrecorded second was recorded
   await page.waitForTimeout(2500);
   await page.evaluate(() => dispatchEvent(new Event('pagehide')));
   expect(await dwell()).toBe(atRemoval);

@@ -248,10 +248,31 @@ test('reports: sent after the window closes with consent; never with GPC or whil
     // Without GPC: one batch of the shape of SPEC section 6, credentials omitted.
     page = await b.context.newPage();
     await later(8, false)(page);
+    // The encoded reports are stored before the request leaves: on this page, a
+    // write to IndexedDB has succeeded before the report fetch is made.
+    await page.addInitScript(() => {
+      window.__order = [];
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function () {
+        const req = put.apply(this, arguments);
+        req.addEventListener('success', () => window.__order.push('write'));
+        return req;
+      };
+      const f = window.fetch;
+      window.fetch = function (url) {
+        if (String(url).includes('/v1/reports')) window.__order.push('fetch');
+        return f.apply(this, arguments);
+      };
+    });
     await page.goto('/pages/shop.html');
     await ready(page);
     await expect.poll(async () => (await reportsReceived(request)).length).toBe(1);
     const [{ batch, headers }] = await reportsReceived(request);
+    const order = await page.evaluate(() => window.__order);
+    expect(order).toContain('fetch');
+    expect(order.indexOf('write')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('write')).toBeLessThan(order.indexOf('fetch'));
+    expect(await storedProfile(page)).toContain(batch.reports[0].rid);
     expect(headers.cookie).toBeUndefined();
     expect(headers['content-type']).toBe('application/json');
     expect(batch.site).toBe('testshop');
@@ -299,10 +320,10 @@ test('consent platforms: IAB TCF v2.2 purposes and Google Consent Mode v2', asyn
   await page.evaluate(() => window.gtag('consent', 'update', { personalization_storage: 'denied' }));
   await expect.poll(() => page.evaluate(() => window.omotenashi.consentState())).toBe('denied');
   // A site's defaults, pushed on every page, do not undo the visitor's denial;
-  // nor does a default for some regions only, or another gtag command.
+  // nor does a default for some regions only, or an unknown consent command.
   await page.evaluate(() => {
     window.gtag('consent', 'default', { personalization_storage: 'granted' });
-    window.gtag('set', 'ads_data_redaction', true);
+    window.gtag('consent', 'revoke', { personalization_storage: 'granted' });   // not a Consent Mode command
   });
   expect(await page.evaluate(() => window.omotenashi.consentState())).toBe('denied');
   await page.evaluate(() => window.omotenashi.forget());
