@@ -129,6 +129,45 @@ test('two tabs at once: no signal lost, each sees the other within a second', as
   }
 });
 
+test('a garbage profile from another tab leaves this tab\'s profile as it was', async ({ baseURL }) => {
+  const b = await persistentBrowser(baseURL);
+  try {
+    const a = await open(b.context);
+    await a.evaluate(() => window.omotenashi.consent('granted'));
+    await a.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+    await flushed(a);
+    const c = await b.context.newPage();
+    await c.addInitScript(() => {   // learn the tab id the runtime announces in its 'hello'
+      const post = BroadcastChannel.prototype.postMessage;
+      BroadcastChannel.prototype.postMessage = function (m) {
+        if (m && m.t === 'hello') window.__tabId = m.from;
+        return post.apply(this, arguments);
+      };
+    });
+    await c.goto('/pages/shop.html');
+    await ready(c);
+    await expect(c.locator('#greeting')).toHaveText('Welcome back, Aiko');
+    const to = await c.evaluate(() => window.__tabId);
+    expect(to).toBeTruthy();
+    await a.evaluate((to) => {
+      const ch = new BroadcastChannel('omotenashi:/pages/rules.json');
+      ch.postMessage({ t: 'state', to, text: '{garbage' });
+      ch.postMessage({ t: 'state', to, text: '{"v":99,"deviceId":"x"}' });
+      ch.postMessage({ t: 'state', to, text: 42 });
+    }, to);
+    await c.waitForTimeout(300);
+    await c.click('#add-bed');   // a signal: decided again and saved from what the engine holds
+    await expect.poll(() => c.evaluate(() => Object.keys(window.omotenashi.exportData().profile.profile.behavior.cart))).toEqual(['sku-bed']);
+    await expect(c.locator('#greeting')).toHaveText('Welcome back, Aiko');
+    expect(await c.evaluate(() => window.omotenashi.exportData().profile.profile.fields.name)).toBe('Aiko');
+    await flushed(c);
+    expect(JSON.parse(await storedProfile(c)).fields.name).toBe('Aiko');
+  } finally {
+    await b.context.close();
+    b.cleanup();
+  }
+});
+
 // Replaces the stored profile file behind the runtime's back: with `text`,
 // or (null) with its first 40 bytes.
 async function rewriteStored(context, text) {
