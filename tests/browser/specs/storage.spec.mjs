@@ -14,6 +14,24 @@ async function open(context, path = '/pages/shop.html') {
 }
 const flushed = (page) => page.evaluate(() => new Promise((r) => { dispatchEvent(new Event('pagehide')); setTimeout(r, 500); }));
 const DAY = 24 * 3600 * 1000;
+// A persistent browser profile (a real profile directory) for the test, removed after it.
+async function withBrowser(baseURL, fn) {
+  const b = await persistentBrowser(baseURL);
+  try {
+    await fn(b);
+  } finally {
+    await b.context.close();
+    b.cleanup();
+  }
+}
+// A page of a visitor who consented and gave the name Aiko, stored in IndexedDB.
+async function grantedWithName(context) {
+  const page = await open(context);
+  await page.evaluate(() => window.omotenashi.consent('granted'));
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+  await expect.poll(() => storedProfile(page)).toContain('Aiko');
+  return page;
+}
 
 test('granted: profile persisted in IndexedDB and restored after a browser restart', async ({ baseURL }) => {
   const b1 = await persistentBrowser(baseURL);
@@ -47,12 +65,8 @@ test('granted: profile persisted in IndexedDB and restored after a browser resta
 });
 
 test('denial erases everything but the choice; forget erases everything', async ({ baseURL }) => {
-  const b = await persistentBrowser(baseURL);
-  try {
-    let page = await open(b.context);
-    await page.evaluate(() => window.omotenashi.consent('granted'));
-    await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
-    await expect.poll(() => storedProfile(page)).toContain('Aiko');
+  await withBrowser(baseURL, async (b) => {
+    let page = await grantedWithName(b.context);
 
     await page.click('#deny');
     await expect.poll(() => page.evaluate(() => window.omotenashi.consentState())).toBe('denied');
@@ -79,15 +93,11 @@ test('denial erases everything but the choice; forget erases everything', async 
     await page.reload();
     await ready(page);
     expect(await page.evaluate(() => window.omotenashi.exportData())).toEqual({ consent: 'pending', profile: null });
-  } finally {
-    await b.context.close();
-    b.cleanup();
-  }
+  });
 });
 
 test('two tabs at once: no signal lost, each sees the other within a second', async ({ baseURL }) => {
-  const b = await persistentBrowser(baseURL);
-  try {
+  await withBrowser(baseURL, async (b) => {
     const a = await open(b.context);
     await a.evaluate(() => window.omotenashi.consent('granted'));
     const c = await open(b.context);
@@ -123,19 +133,12 @@ test('two tabs at once: no signal lost, each sees the other within a second', as
     const d = await open(b.context);
     await expect(d.locator('#promo')).toHaveText('Free shipping over 5000 yen');
     expect(await views(d)).toEqual([10, 10]);
-  } finally {
-    await b.context.close();
-    b.cleanup();
-  }
+  });
 });
 
 test('a garbage profile from another tab leaves this tab\'s profile as it was', async ({ baseURL }) => {
-  const b = await persistentBrowser(baseURL);
-  try {
-    const a = await open(b.context);
-    await a.evaluate(() => window.omotenashi.consent('granted'));
-    await a.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
-    await flushed(a);
+  await withBrowser(baseURL, async (b) => {
+    const a = await grantedWithName(b.context);
     const c = await b.context.newPage();
     await c.addInitScript(() => {   // learn the tab id the runtime announces in its 'hello'
       const post = BroadcastChannel.prototype.postMessage;
@@ -162,10 +165,7 @@ test('a garbage profile from another tab leaves this tab\'s profile as it was', 
     expect(await c.evaluate(() => window.omotenashi.exportData().profile.profile.fields.name)).toBe('Aiko');
     await flushed(c);
     expect(JSON.parse(await storedProfile(c)).fields.name).toBe('Aiko');
-  } finally {
-    await b.context.close();
-    b.cleanup();
-  }
+  });
 });
 
 // Replaces the stored profile file behind the runtime's back: with `text`,
@@ -194,12 +194,8 @@ async function rewriteStored(context, text) {
 }
 
 test('a profile stored by a newer version is left as it is, not overwritten', async ({ baseURL }) => {
-  const b = await persistentBrowser(baseURL);
-  try {
-    let page = await open(b.context);
-    await page.evaluate(() => window.omotenashi.consent('granted'));
-    await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
-    await expect.poll(() => storedProfile(page)).toContain('Aiko');
+  await withBrowser(baseURL, async (b) => {
+    let page = await grantedWithName(b.context);
     await page.close();
     const newer = '{"v":99,"deviceId":"from-the-future","fields":{"name":"Aiko"}}';
     await rewriteStored(b.context, newer);
@@ -218,19 +214,12 @@ test('a profile stored by a newer version is left as it is, not overwritten', as
     await expect(page.locator('#greeting')).toHaveText('Your cart is waiting');
     await flushed(page);
     expect(await storedProfile(page)).toBe(newer);
-  } finally {
-    await b.context.close();
-    b.cleanup();
-  }
+  });
 });
 
 test('a corrupted stored profile is reported once and replaced by an empty one', async ({ baseURL }) => {
-  const b = await persistentBrowser(baseURL);
-  try {
-    let page = await open(b.context);
-    await page.evaluate(() => window.omotenashi.consent('granted'));
-    await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
-    await expect.poll(() => storedProfile(page)).toContain('Aiko');
+  await withBrowser(baseURL, async (b) => {
+    let page = await grantedWithName(b.context);
     await page.close();
     // Truncate the stored file behind the runtime's back.
     await rewriteStored(b.context, null);
@@ -251,10 +240,7 @@ test('a corrupted stored profile is reported once and replaced by an empty one',
     await expect.poll(async () => { try { return !!JSON.parse(await storedProfile(page)).v; } catch { return false; } }).toBe(true);
     await page.click('#add-bed');
     await expect(page.locator('#greeting')).toHaveText('Your cart is waiting');
-  } finally {
-    await b.context.close();
-    b.cleanup();
-  }
+  });
 });
 
 async function reportsReceived(request) {
@@ -262,8 +248,7 @@ async function reportsReceived(request) {
 }
 
 test('reports: sent after the window closes with consent; never with GPC or while pending', async ({ baseURL, request }) => {
-  const b = await persistentBrowser(baseURL);
-  try {
+  await withBrowser(baseURL, async (b) => {
     await request.delete('/__reports');
     let page = await open(b.context);
     await page.evaluate(() => window.omotenashi.consent('granted'));
@@ -323,10 +308,7 @@ test('reports: sent after the window closes with consent; never with GPC or whil
     await ready(page);
     await flushed(page);
     expect((await reportsReceived(request)).length).toBe(1);
-  } finally {
-    await b.context.close();
-    b.cleanup();
-  }
+  });
 });
 
 test('consent platforms: IAB TCF v2.2 purposes and Google Consent Mode v2', async ({ page }) => {
