@@ -56,7 +56,7 @@ class WebEngine {
   }
 
   // "" when loaded; otherwise why the stored profile was rejected (the
-  // engine then holds an empty profile).
+  // engine keeps the profile it held).
   std::string loadProfile(const std::string& text, double nowMs) {
     if (!engine_) return "engine not initialized";
     std::string error;

@@ -199,10 +199,7 @@ void Engine::newDeviceId(int64_t nowMs) {
 
 bool Engine::loadProfile(const std::string& text, int64_t nowMs, std::string* error) {
   Profile p;
-  if (!Profile::parse(text, &p, error)) {
-    newDeviceId(nowMs);
-    return false;
-  }
+  if (!Profile::parse(text, &p, error)) return false;  // the profile held stays as it was
   if (p.updatedMs && nowMs - p.updatedMs > static_cast<int64_t>(rules_->expireDays) * kMsPerDay)
     newDeviceId(nowMs);  // idle past expiry: start afresh
   else

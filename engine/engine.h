@@ -67,10 +67,10 @@ class Engine {
   const Context& context() const { return context_; }
 
   // ---- profile persistence --------------------------------------------
-  // Replaces the profile with a stored one. On a corrupt or truncated store
-  // returns false with *error and keeps an empty profile; a profile from a
-  // newer schema fails the same way with an error starting with
-  // Profile::kNewerSchema. An expired profile (idle longer than the rules'
+  // Replaces the profile with a stored one. On a corrupt or truncated text
+  // returns false with *error and keeps the profile it held (garbage never
+  // empties a good profile); a profile from a newer schema fails the same
+  // way with an error starting with Profile::kNewerSchema. An expired profile (idle longer than the rules'
   // expireDays) is replaced by an empty one. The page's impressions stay,
   // counted into the loaded profile when it lacks them.
   bool loadProfile(const std::string& text, int64_t nowMs, std::string* error);

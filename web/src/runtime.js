@@ -491,22 +491,13 @@ function omoCreate(factory, wasmUrl) {
         if (!engine || !text) return resolve(false);
         try {
           lastStoredText = text;
-          var bad = replaceProfile(text);
+          var bad = engine.loadProfile(text, now());
           if (bad) storedUnreadable(bad);
           else replayLog();
         } catch (e) { fail(e); }
         resolve(!!text);
       });
     });
-  }
-  // Loads a profile (stored, or from another tab) in place of the engine's.
-  // On an error the engine keeps the one it had: a garbage message or a
-  // corrupted store never empties a good profile. Returns the error or ''.
-  function replaceProfile(text) {
-    var before = engine.saveProfile();
-    var bad = engine.loadProfile(text, now());
-    if (bad) engine.loadProfile(before, now());
-    return bad;
   }
   // The stored profile could not be used. A newer version's profile (a
   // rolled-back script) is left alone: no persistence on this page. A
@@ -581,7 +572,7 @@ function omoCreate(factory, wasmUrl) {
         post({ t: 'state', to: m.from, text: engine.saveProfile() });
         return;
       } else if (m.t === 'state' && m.to === tabId && typeof m.text === 'string') {
-        if (replaceProfile(m.text)) return;
+        if (engine.loadProfile(m.text, now())) return;   // garbage: the engine keeps its profile
         replayLog();
       } else return;
       redecide();
