@@ -9,59 +9,99 @@ namespace omo {
 namespace {
 
 // Strict reader for the stored profile: the first problem wins and names
-// its path; a stored profile is either fully valid or replaced.
+// its path; a stored profile is either fully valid or replaced. A field's
+// path is its object's path (`at`) and its key, joined only when it fails:
+// building every path up front was most of this reader's wasm code.
 class Reader {
  public:
   explicit Reader(std::string* error) : error_(error) {}
   bool failed() const { return failed_; }
-  bool fail(const std::string& path, const std::string& msg) {
-    if (!failed_ && error_) *error_ = "corrupted profile: " + path + ": " + msg;
+  bool fail(const std::string& at, std::string_view key, const char* msg) {
+    if (!failed_ && error_) {
+      std::string path = at;
+      if (!at.empty() && !key.empty()) path += '.';
+      path += key;
+      *error_ = "corrupted profile: " + path + ": " + msg;
+    }
     failed_ = true;
     return false;
   }
-  const Json* obj(const Json& j, const char* key, const std::string& path, bool required = true) {
+  const Json* obj(const Json& j, const std::string& at, const char* key, bool required = true) {
     const Json* v = member(j, key);
     if (!v) {
-      if (required) fail(path, "missing");
+      if (required) fail(at, key, "missing");
       return nullptr;
     }
     if (!v->is_object()) {
-      fail(path, "must be an object");
+      fail(at, key, "must be an object");
       return nullptr;
     }
     return v;
   }
-  bool num(const Json& j, const char* key, const std::string& path, int64_t* out, bool required = false) {
+  // A whole number >= 0; `key` may be absent unless `required`.
+  bool num(const Json& j, const std::string& at, std::string_view key, int64_t* out, bool required = false) {
     const Json* v = member(j, key);
-    if (!v) return required ? fail(path, "missing") : true;
-    if (!v->is_number_integer() && !v->is_number_unsigned()) return fail(path, "must be a whole number");
+    if (!v) return required ? fail(at, key, "missing") : true;
+    if (!v->is_number_integer() && !v->is_number_unsigned()) return fail(at, key, "must be a whole number");
     int64_t x = v->get<int64_t>();
-    if (x < 0) return fail(path, "must not be negative");
+    if (x < 0) return fail(at, key, "must not be negative");
     *out = x;
     return true;
   }
-  bool real(const Json& v, const std::string& path, double* out) {
+  // A finite number >= 0, present.
+  bool real(const Json& v, const std::string& at, std::string_view key, double* out) {
     if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
-      return fail(path, "must be a non-negative number");
+      return fail(at, key, "must be a non-negative number");
     *out = v.get<double>();
     return true;
   }
-  bool str(const Json& j, const char* key, const std::string& path, std::string* out, bool required = false) {
+  bool str(const Json& j, const std::string& at, const char* key, std::string* out, bool required = false) {
     const Json* v = member(j, key);
-    if (!v) return required ? fail(path, "missing") : true;
-    if (!v->is_string()) return fail(path, "must be a string");
-    if (v->get_ref<const std::string&>().size() > 4096) return fail(path, "too long");
+    if (!v) return required ? fail(at, key, "missing") : true;
+    if (!v->is_string()) return fail(at, key, "must be a string");
+    if (v->get_ref<const std::string&>().size() > 4096) return fail(at, key, "too long");
     *out = v->get<std::string>();
     return true;
   }
-  bool strings(const Json& j, const char* key, const std::string& path, std::set<std::string>* out) {
+  bool strings(const Json& j, const std::string& at, const char* key, std::set<std::string>* out) {
     const Json* v = member(j, key);
     if (!v) return true;
-    if (!v->is_array()) return fail(path, "must be an array");
+    if (!v->is_array()) return fail(at, key, "must be an array");
     for (size_t i = 0; i < v->size(); ++i) {
-      if (!(*v)[i].is_string()) return fail(path + "[" + std::to_string(i) + "]", "must be a string");
+      if (!(*v)[i].is_string()) return fail(at, std::string(key) + "[" + std::to_string(i) + "]", "must be a string");
       out->insert((*v)[i].get<std::string>());
     }
+    return true;
+  }
+  // Every member of object `key` in `at` as a string of at most `maxLength` bytes.
+  bool texts(const Json& j, const std::string& at, const char* key, std::map<std::string, std::string>* out,
+             size_t maxLength, bool required = false) {
+    const Json* o = obj(j, at, key, required);
+    if (!o) return !failed_;
+    std::string path = at.empty() ? key : at + "." + key;
+    for (auto it = o->begin(); it != o->end(); ++it) {
+      if (!it.value().is_string()) return fail(path, it.key(), "must be a string");
+      if (it.value().get_ref<const std::string&>().size() > maxLength) return fail(path, it.key(), "too long");
+      (*out)[it.key()] = it.value().get<std::string>();
+    }
+    return true;
+  }
+  // Every member of object `key` in `at` as a whole number >= 0.
+  bool counts(const Json& j, const std::string& at, const char* key, std::map<std::string, int64_t>* out) {
+    const Json* o = obj(j, at, key, false);
+    if (!o) return !failed_;
+    std::string path = at.empty() ? key : at + "." + key;
+    for (auto it = o->begin(); it != o->end(); ++it)
+      if (!num(*o, path, it.key(), &(*out)[it.key()])) return false;
+    return true;
+  }
+  // Every member of object `key` in `at` as a finite number >= 0.
+  bool reals(const Json& j, const std::string& at, const char* key, std::map<std::string, double>* out) {
+    const Json* o = obj(j, at, key, false);
+    if (!o) return !failed_;
+    std::string path = at.empty() ? key : at + "." + key;
+    for (auto it = o->begin(); it != o->end(); ++it)
+      if (!real(it.value(), path, it.key(), &(*out)[it.key()])) return false;
     return true;
   }
 
@@ -223,182 +263,130 @@ bool Profile::parse(const std::string& text, Profile* out, std::string* error) {
   return fromJson(j, out, error);
 }
 
-bool Profile::fromJson(const Json& j0, Profile* out, std::string* error) {
+bool Profile::fromJson(const Json& j, Profile* out, std::string* error) {
   Reader r(error);
-  if (!j0.is_object()) return r.fail("(root)", "must be an object");
-  Json j = j0;
+  const std::string root;
+  if (!j.is_object()) return r.fail(root, "(root)", "must be an object");
   int64_t version = 0;
-  if (!r.num(j, "v", "v", &version, true)) return false;
+  if (!r.num(j, root, "v", &version, true)) return false;
   if (version > kSchemaVersion) {
     // Not corrupted: written by a newer engine. The caller must not overwrite it.
     if (error) *error = std::string(kNewerSchema) + " (schema " + std::to_string(version) + ", this engine reads up to " +
                         std::to_string(kSchemaVersion) + ")";
     return false;
   }
-  if (version < 1) return r.fail("v", "unknown schema version " + std::to_string(version));
-  if (version == 1) {
-    // v1 kept no session or measurement state: start them empty.
-    j["session"] = Json::object();
-    j["measure"] = Json::object();
-    j["v"] = kSchemaVersion;
-  }
+  if (version < 1) return r.fail(root, "v", ("unknown schema version " + std::to_string(version)).c_str());
+  // v1 kept no session or measurement state: they start empty.
+  const bool v1 = version == 1;
   Profile p;
-  r.str(j, "deviceId", "deviceId", &p.deviceId, true);
-  r.num(j, "created", "created", &p.createdMs);
-  r.num(j, "updated", "updated", &p.updatedMs);
-  if (const Json* f = r.obj(j, "fields", "fields")) {
-    for (auto it = f->begin(); it != f->end(); ++it) {
-      if (!it.value().is_string()) return r.fail("fields." + it.key(), "must be a string");
-      if (it.value().get_ref<const std::string&>().size() > 1000) return r.fail("fields." + it.key(), "too long");
-      p.fields[it.key()] = it.value().get<std::string>();
-    }
-  }
-  if (r.failed()) return false;
-  const Json* b = r.obj(j, "behavior", "behavior");
+  r.str(j, root, "deviceId", &p.deviceId, true);
+  r.num(j, root, "created", &p.createdMs);
+  r.num(j, root, "updated", &p.updatedMs);
+  if (!r.texts(j, root, "fields", &p.fields, 1000, true)) return false;
+  const std::string at = "behavior";
+  const Json* b = r.obj(j, root, "behavior");
   if (!b) return false;
-  if (const Json* prods = r.obj(*b, "products", "behavior.products")) {
+  if (const Json* prods = r.obj(*b, at, "products")) {
     for (auto it = prods->begin(); it != prods->end(); ++it) {
-      std::string path = "behavior.products." + it.key();
-      if (!it.value().is_object()) return r.fail(path, "must be an object");
-      ProductStats ps;
-      r.str(it.value(), "c", path + ".c", &ps.category);
-      r.num(it.value(), "v", path + ".v", &ps.views);
-      if (const Json* d = member(it.value(), "d")) r.real(*d, path + ".d", &ps.dwellSeconds);
-      r.num(it.value(), "t", path + ".t", &ps.lastSeenMs);
+      const std::string path = "behavior.products." + it.key();
+      if (!it.value().is_object()) return r.fail("behavior.products", it.key(), "must be an object");
+      ProductStats& ps = p.products[it.key()];
+      r.str(it.value(), path, "c", &ps.category);
+      r.num(it.value(), path, "v", &ps.views);
+      if (const Json* d = member(it.value(), "d")) r.real(*d, path, "d", &ps.dwellSeconds);
+      r.num(it.value(), path, "t", &ps.lastSeenMs);
       if (r.failed()) return false;
-      p.products[it.key()] = ps;
     }
   }
-  if (const Json* cats = r.obj(*b, "categories", "behavior.categories")) {
+  if (const Json* cats = r.obj(*b, at, "categories")) {
     for (auto it = cats->begin(); it != cats->end(); ++it) {
-      std::string path = "behavior.categories." + it.key();
-      if (!it.value().is_object()) return r.fail(path, "must be an object");
-      CategoryStats cs;
-      r.num(it.value(), "v", path + ".v", &cs.views);
-      if (const Json* d = member(it.value(), "d")) r.real(*d, path + ".d", &cs.dwellSeconds);
+      const std::string path = "behavior.categories." + it.key();
+      if (!it.value().is_object()) return r.fail("behavior.categories", it.key(), "must be an object");
+      CategoryStats& cs = p.categories[it.key()];
+      r.num(it.value(), path, "v", &cs.views);
+      if (const Json* d = member(it.value(), "d")) r.real(*d, path, "d", &cs.dwellSeconds);
       if (r.failed()) return false;
-      p.categories[it.key()] = cs;
     }
   }
-  if (const Json* cart = r.obj(*b, "cart", "behavior.cart")) {
-    for (auto it = cart->begin(); it != cart->end(); ++it) {
-      int64_t q = 0;
-      if (!r.num(*cart, it.key().c_str(), "behavior.cart." + it.key(), &q)) return false;
-      p.cart[it.key()] = q;
-    }
-  }
-  if (const Json* cc = r.obj(*b, "cartCategory", "behavior.cartCategory", false)) {
-    for (auto it = cc->begin(); it != cc->end(); ++it) {
-      if (!it.value().is_string()) return r.fail("behavior.cartCategory." + it.key(), "must be a string");
-      p.cartCategory[it.key()] = it.value().get<std::string>();
-    }
-  }
-  r.num(*b, "cartChanged", "behavior.cartChanged", &p.cartChangedMs);
+  if (!r.counts(*b, at, "cart", &p.cart) || !r.texts(*b, at, "cartCategory", &p.cartCategory, 4096)) return false;
+  r.num(*b, at, "cartChanged", &p.cartChangedMs);
   if (const Json* pu = member(*b, "purchases")) {
-    if (!pu->is_array()) return r.fail("behavior.purchases", "must be an array");
+    if (!pu->is_array()) return r.fail(at, "purchases", "must be an array");
     for (size_t i = 0; i < pu->size(); ++i) {
-      std::string path = "behavior.purchases[" + std::to_string(i) + "]";
-      if (!(*pu)[i].is_object()) return r.fail(path, "must be an object");
-      Purchase x;
-      r.str((*pu)[i], "sku", path + ".sku", &x.sku, true);
-      r.str((*pu)[i], "c", path + ".c", &x.category);
-      r.num((*pu)[i], "t", path + ".t", &x.atMs);
+      const std::string path = "behavior.purchases[" + std::to_string(i) + "]";
+      if (!(*pu)[i].is_object()) return r.fail(path, "", "must be an object");
+      Purchase& x = p.purchases.emplace_back();
+      r.str((*pu)[i], path, "sku", &x.sku, true);
+      r.str((*pu)[i], path, "c", &x.category);
+      r.num((*pu)[i], path, "t", &x.atMs);
       if (r.failed()) return false;
-      p.purchases.push_back(x);
     }
   }
-  r.strings(*b, "purchasedSkus", "behavior.purchasedSkus", &p.purchasedSkus);
-  r.strings(*b, "purchasedCategories", "behavior.purchasedCategories", &p.purchasedCategories);
-  r.num(*b, "purchaseCount", "behavior.purchaseCount", &p.purchaseCount);
-  r.num(*b, "lastPurchase", "behavior.lastPurchase", &p.lastPurchaseMs);
-  r.num(*b, "visits", "behavior.visits", &p.visits);
-  r.num(*b, "firstVisit", "behavior.firstVisit", &p.firstVisitMs);
-  r.num(*b, "lastVisit", "behavior.lastVisit", &p.lastVisitMs);
+  r.strings(*b, at, "purchasedSkus", &p.purchasedSkus);
+  r.strings(*b, at, "purchasedCategories", &p.purchasedCategories);
+  for (auto [key, field] : {std::pair{"purchaseCount", &p.purchaseCount}, {"lastPurchase", &p.lastPurchaseMs},
+                            {"visits", &p.visits}, {"firstVisit", &p.firstVisitMs}, {"lastVisit", &p.lastVisitMs}})
+    r.num(*b, at, key, field);
   if (r.failed()) return false;
 
-  if (const Json* s = r.obj(j, "session", "session")) {
-    r.num(*s, "n", "session.n", &p.session.number);
-    r.num(*s, "start", "session.start", &p.session.startMs);
-    r.num(*s, "last", "session.last", &p.session.lastMs);
-    r.num(*s, "pages", "session.pages", &p.session.pageViews);
-    r.num(*s, "cartViews", "session.cartViews", &p.session.cartViews);
-    if (const Json* d = r.obj(*s, "dwell", "session.dwell", false)) {
-      for (auto it = d->begin(); it != d->end(); ++it) {
-        double secs;
-        if (!r.real(it.value(), "session.dwell." + it.key(), &secs)) return false;
-        p.session.dwell[it.key()] = secs;
-      }
-    }
+  if (const Json* s = r.obj(j, root, "session", !v1)) {
+    const std::string sp = "session";
+    for (auto [key, field] : {std::pair{"n", &p.session.number}, {"start", &p.session.startMs}, {"last", &p.session.lastMs},
+                              {"pages", &p.session.pageViews}, {"cartViews", &p.session.cartViews}})
+      r.num(*s, sp, key, field);
+    if (!r.reals(*s, sp, "dwell", &p.session.dwell)) return false;
   }
   if (r.failed()) return false;
-  if (const Json* c = r.obj(j, "caps", "caps", false)) {
+  if (const Json* c = r.obj(j, root, "caps", false)) {
     for (auto it = c->begin(); it != c->end(); ++it) {
-      std::string path = "caps." + it.key();
-      if (!it.value().is_object()) return r.fail(path, "must be an object");
-      CapCounter cc;
-      r.num(it.value(), "l", path + ".l", &cc.lifetime);
-      r.str(it.value(), "day", path + ".day", &cc.day);
-      r.num(it.value(), "dc", path + ".dc", &cc.dayCount);
-      r.num(it.value(), "s", path + ".s", &cc.session);
-      r.num(it.value(), "sc", path + ".sc", &cc.sessionCount);
-      r.num(it.value(), "t", path + ".t", &cc.lastMs);
+      const std::string path = "caps." + it.key();
+      if (!it.value().is_object()) return r.fail("caps", it.key(), "must be an object");
+      CapCounter& cc = p.caps[it.key()];
+      r.str(it.value(), path, "day", &cc.day);
+      for (auto [key, field] : {std::pair{"l", &cc.lifetime}, {"dc", &cc.dayCount}, {"s", &cc.session},
+                                {"sc", &cc.sessionCount}, {"t", &cc.lastMs}})
+        r.num(it.value(), path, key, field);
       if (r.failed()) return false;
-      p.caps[it.key()] = cc;
     }
   }
-  if (const Json* e = r.obj(j, "experiments", "experiments", false)) {
+  if (const Json* e = r.obj(j, root, "experiments", false)) {
     for (auto it = e->begin(); it != e->end(); ++it) {
       if (!it.value().is_number_integer() || it.value().get<int64_t>() < -1 || it.value().get<int64_t>() > 64)
-        return r.fail("experiments." + it.key(), "must be an arm index");
+        return r.fail("experiments", it.key(), "must be an arm index");
       p.experiments[it.key()] = it.value().get<int64_t>();
     }
   }
   if (const Json* ev = member(j, "events")) {
-    if (!ev->is_array()) return r.fail("events", "must be an array");
+    if (!ev->is_array()) return r.fail(root, "events", "must be an array");
     for (const auto& id : *ev) {
-      if (!id.is_string()) return r.fail("events", "must hold strings");
+      if (!id.is_string()) return r.fail(root, "events", "must hold strings");
       p.recentEventIds.push_back(id.get<std::string>());
     }
   }
-  if (const Json* m = r.obj(j, "measure", "measure", false)) {
-    if (const Json* rep = r.obj(*m, "reported", "measure.reported", false))
-      for (auto it = rep->begin(); it != rep->end(); ++it) {
-        if (!it.value().is_string()) return r.fail("measure.reported." + it.key(), "must be a string");
-        p.reportedWindow[it.key()] = it.value().get<std::string>();
-      }
+  if (const Json* m = r.obj(j, root, "measure", false)) {
+    const std::string mp = "measure";
+    if (!r.texts(*m, mp, "reported", &p.reportedWindow, 4096)) return false;
     if (const Json* pend = member(*m, "pending")) {
-      if (!pend->is_array()) return r.fail("measure.pending", "must be an array");
+      if (!pend->is_array()) return r.fail(mp, "pending", "must be an array");
       for (size_t i = 0; i < pend->size(); ++i) {
-        std::string path = "measure.pending[" + std::to_string(i) + "]";
+        const std::string path = "measure.pending[" + std::to_string(i) + "]";
         const Json& x = (*pend)[i];
-        PendingReport pr;
+        PendingReport& pr = p.pendingReports.emplace_back();
         std::string rerr;
         const Json* rep = member(x, "r");
-        if (!rep || !Report::fromJson(*rep, &pr.report, &rerr)) return r.fail(path, rerr.empty() ? "missing report" : rerr);
+        if (!rep || !Report::fromJson(*rep, &pr.report, &rerr))
+          return r.fail(path, "", rerr.empty() ? "missing report" : rerr.c_str());
         int64_t attempts = 0;
-        r.num(x, "c", path + ".c", &pr.createdMs);
-        r.num(x, "a", path + ".a", &attempts);
-        r.num(x, "n", path + ".n", &pr.nextAttemptMs);
+        r.num(x, path, "c", &pr.createdMs);
+        r.num(x, path, "a", &attempts);
+        r.num(x, path, "n", &pr.nextAttemptMs);
         pr.attempts = static_cast<int>(std::min<int64_t>(attempts, 1000));
         if (r.failed()) return false;
-        p.pendingReports.push_back(pr);
       }
     }
-    if (const Json* eps = r.obj(*m, "eps", "measure.eps", false))
-      for (auto it = eps->begin(); it != eps->end(); ++it) {
-        double e;
-        if (!r.real(it.value(), "measure.eps." + it.key(), &e)) return false;
-        p.epsilonSpent[it.key()] = e;
-      }
-    r.strings(*m, "active", "measure.active", &p.activeWeeks);
-    for (const char* key : {"exposures", "conversions"}) {
-      if (const Json* o = r.obj(*m, key, std::string("measure.") + key, false))
-        for (auto it = o->begin(); it != o->end(); ++it) {
-          int64_t t = 0;
-          if (!r.num(*o, it.key().c_str(), std::string("measure.") + key + "." + it.key(), &t)) return false;
-          (std::string(key) == "exposures" ? p.exposures : p.conversions)[it.key()] = t;
-        }
-    }
+    if (!r.reals(*m, mp, "eps", &p.epsilonSpent)) return false;
+    r.strings(*m, mp, "active", &p.activeWeeks);
+    if (!r.counts(*m, mp, "exposures", &p.exposures) || !r.counts(*m, mp, "conversions", &p.conversions)) return false;
   }
   if (r.failed()) return false;
   *out = std::move(p);

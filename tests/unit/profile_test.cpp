@@ -57,6 +57,27 @@ TEST(Profile, CorruptionIsDetectedAndReplacedByAnEmptyProfile) {
   std::string err;
   EXPECT_FALSE(other.loadProfile(wrong, kMonday1pm, &err));
   EXPECT_NE(err.find("behavior.cart.x"), std::string::npos) << err;
+  // Paths are joined only on failure; each names the exact field.
+  const std::pair<std::string, std::string> cases[] = {
+      {R"({"v":2,"deviceId":"d","fields":{"pet":1},"behavior":{}})", "corrupted profile: fields.pet: must be a string"},
+      {R"({"v":2,"deviceId":"d","fields":{},"behavior":{"products":{"sku-1":{"v":-1}}}})",
+       "corrupted profile: behavior.products.sku-1.v: must not be negative"},
+      {R"({"v":2,"deviceId":"d","fields":{},"behavior":{"products":{},"categories":{},"cart":{},"purchases":[{"c":"x"}]}})",
+       "corrupted profile: behavior.purchases[0].sku: missing"},
+      {R"({"v":2,"deviceId":"d","fields":{},"behavior":{"products":{},"categories":{},"cart":{},"purchasedSkus":["a",2]}})",
+       "corrupted profile: behavior.purchasedSkus[1]: must be a string"},
+      {R"({"v":2,"deviceId":"d","fields":{},"behavior":{"products":{},"categories":{},"cart":{}},"session":{"dwell":{"s":"x"}}})",
+       "corrupted profile: session.dwell.s: must be a non-negative number"},
+      {R"({"v":2,"deviceId":"d","fields":{},"behavior":{"products":{},"categories":{},"cart":{}}})",
+       "corrupted profile: session: missing"},
+      {R"([1])", "corrupted profile: (root): must be an object"},
+  };
+  for (const auto& [text, message] : cases) {
+    Profile p;
+    std::string error;
+    EXPECT_FALSE(Profile::parse(text, &p, &error)) << text;
+    EXPECT_EQ(error, message) << text;
+  }
 }
 
 TEST(Profile, OldSchemaVersionIsMigrated) {
