@@ -17,6 +17,8 @@
 // engine never throws, every JSON input is parsed with exceptions off and
 // checked, and every failure comes back as an error string ("" = success).
 #include <emscripten/bind.h>
+#include <emscripten/em_macros.h>
+#include <emscripten/em_js.h>
 
 #include <cstdint>
 #include <memory>
@@ -27,6 +29,18 @@
 #include "engine.h"
 #include "json.h"
 #include "parse.h"
+
+// The host side of OMO_HOST_NUMBERS (engine/json.h): JavaScript's own number
+// conversions, which the engine's rules follow, instead of the ~7 KB gzip of
+// strtod and Dragonbox tables in the wasm. Both only ever see ASCII.
+EM_JS(double, omo_host_number, (const char* text, size_t length), {
+  return Number(UTF8ToString(text, length));
+});
+EM_JS(size_t, omo_host_number_text, (double d, char* out), {
+  var s = String(d);
+  for (var i = 0; i < s.length; ++i) HEAPU8[out + i] = s.charCodeAt(i);
+  return s.length;
+});
 
 namespace {
 

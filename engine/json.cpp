@@ -3,11 +3,13 @@
 #include <cmath>
 #include <cstring>
 
+#ifndef OMO_HOST_NUMBERS
 // fmt's Dragonbox: the shortest digits that read back as the double, and of
 // those the closest, which is what Number::toString needs (RapidJSON's Grisu2
 // is neither in about a third of 17-digit cases). Header-only, only this.
 #define FMT_HEADER_ONLY
 #include <fmt/format-inl.h>
+#endif
 
 namespace omo {
 namespace {
@@ -100,6 +102,10 @@ void appendJsNumber(std::string& out, double d) {
     out += '0';
     return;
   }
+#ifdef OMO_HOST_NUMBERS
+  char text[32];
+  out.append(text, omo_host_number_text(d, text));
+#else
   if (d < 0) {
     out += '-';
     d = -d;
@@ -138,6 +144,7 @@ void appendJsNumber(std::string& out, double d) {
     out += e < 0 ? "e-" : "e+";
     appendUnsigned(out, static_cast<uint64_t>(e < 0 ? -e : e));
   }
+#endif
 }
 
 void appendInteger(std::string& out, int64_t i) {

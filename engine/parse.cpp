@@ -1,5 +1,6 @@
 #include "parse.h"
 
+#include <cmath>
 #include <cstring>
 
 #include <rapidjson/reader.h>
@@ -17,6 +18,7 @@ class Builder {
   std::string key;
   bool tooDeep = false;
   bool badString = false;
+  bool numberTooBig = false;
 
   bool Null() { return add(Json()); }
   bool Bool(bool b) { return add(Json(b)); }
@@ -26,8 +28,30 @@ class Builder {
   bool Uint64(uint64_t u) {
     return add(u <= static_cast<uint64_t>(INT64_MAX) ? Json(static_cast<int64_t>(u)) : Json(u));
   }
-  bool Double(double d) { return add(Json(d)); }
-  bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }
+  bool Double(double d) {
+    // Beyond a double's range (1.8e308): an error, never Infinity.
+    if ((numberTooBig = !std::isfinite(d))) return false;
+    return add(Json(d));
+  }
+  // With host numbers the reader hands over each number's text (checked
+  // against JSON's grammar): integers are read here, in the types RapidJSON
+  // would give them; the rest is the host's Number().
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+#ifdef OMO_HOST_NUMBERS
+    const bool minus = s[0] == '-';
+    uint64_t u = 0;
+    bool integer = n - minus <= 19 || (n - minus == 20 && std::strncmp(s + minus, "18446744073709551615", 20) <= 0);
+    for (size_t i = minus; integer && i < n; ++i) {
+      if (s[i] < '0' || s[i] > '9') integer = false;
+      else u = u * 10 + static_cast<uint64_t>(s[i] - '0');
+    }
+    if (integer && !minus) return Uint64(u);
+    if (integer && u <= static_cast<uint64_t>(INT64_MAX) + 1) return Int64(static_cast<int64_t>(0 - u));
+    return Double(omo_host_number(s, n));
+#else
+    return false;
+#endif
+  }
   // The reader validates the bytes of the text; a \u escape of a lone
   // surrogate still decodes to bytes that are not UTF-8, caught here.
   bool String(const char* s, rapidjson::SizeType n, bool) {
@@ -123,8 +147,12 @@ Json parseJson(std::string_view text, JsonError* error) {
   Builder b;
   rapidjson::Reader reader;
   rapidjson::StringStream in(copy.c_str());
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag |
-                              rapidjson::kParseFullPrecisionFlag;
+#ifdef OMO_HOST_NUMBERS
+  constexpr unsigned kNumbers = rapidjson::kParseNumbersAsStringsFlag;
+#else
+  constexpr unsigned kNumbers = rapidjson::kParseFullPrecisionFlag;
+#endif
+  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag | kNumbers;
   rapidjson::ParseResult r = reader.Parse<kFlags>(in, b);
   if (r && !nul) return std::move(b.root);
   if (error) {
@@ -141,8 +169,9 @@ Json parseJson(std::string_view text, JsonError* error) {
     const char* why = r ? "a NUL byte in the text"
                       : b.tooDeep ? "nested deeper than 256 levels"
                       : b.badString ? "a \\u escape of a lone UTF-16 surrogate"
+                      : b.numberTooBig ? describe(rapidjson::kParseErrorNumberTooBig)
                                   : describe(r.Code());
-    e.numberTooBig = !r && r.Code() == rapidjson::kParseErrorNumberTooBig;
+    e.numberTooBig = !r && (r.Code() == rapidjson::kParseErrorNumberTooBig || b.numberTooBig);
     e.message = "line " + std::to_string(e.line) + ", column " + std::to_string(e.column) + ": " + why;
     e.path = b.path();
     *error = std::move(e);

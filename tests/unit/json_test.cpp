@@ -98,6 +98,13 @@ TEST(Json, SyntaxErrorsNameLineColumnAndPlace) {
   EXPECT_EQ(e.column, 7u);
   EXPECT_NE(e.message.find("line 3, column 7: expected ':'"), std::string::npos) << e.message;
 
+  // Beyond a double's range by its digits, not only by its exponent: an error
+  // at the number, never Infinity.
+  e = errorOf("[0, 1.8e308]");
+  EXPECT_TRUE(e.numberTooBig);
+  EXPECT_EQ(e.column, 5u);
+  EXPECT_NE(e.message.find("number out of range"), std::string::npos) << e.message;
+
   e = errorOf(R"({"reports":[{"eps":1},{"eps":1e400}]})");
   EXPECT_TRUE(e.numberTooBig);
   ASSERT_EQ(e.path.size(), 3u);

@@ -40,3 +40,37 @@ test.describe('golden decide fixtures', () => {
     });
   }
 });
+
+// The browser build converts numbers with JavaScript's Number() and String()
+// (OMO_HOST_NUMBERS); integers stay exact 64-bit values read by the engine.
+// The stored profile is read and written back as text, so every kind of number
+// is checked as the engine sees it, not after JSON.parse.
+test('numbers: integers exact, doubles as JavaScript reads and writes them, overflow an error', async ({ page }) => {
+  await page.goto('/pages/blank.html');
+  const rulesText = readFileSync(join(root, 'demo/rules.json'), 'utf8');
+  const got = await page.evaluate(async (rulesText) => {
+    const M = await window.omotenashi._load();
+    const e = new M.Engine(rulesText, 0, 1);
+    const now = 1795406000000;
+    const profile = (products) => `{"v":2,"deviceId":"d","created":1,"updated":${now},"fields":{},` +
+      `"behavior":{"products":{${products}},"categories":{},"cart":{}},"session":{}}`;
+    try {
+      const loaded = e.loadProfile(profile(
+        '"a":{"v":9007199254740993,"d":0.30000000000000004,"t":-0},"b":{"v":18,"d":1e-7},' +
+        '"c":{"d":123456789012345678901},"e":{"d":5e-324},"f":{"d":1.7976931348623157e308},"g":{"d":1E+2}'), now);
+      const text = e.saveProfile();
+      const products = text.slice(text.indexOf('"products":'), text.indexOf(',"categories"'));
+      const big = profile('"a":{"d":1.8e308}');
+      const tooBig = [e.loadProfile(big, now), big.indexOf('1.8e308') + 1];
+      const hugeExponent = e.loadProfile(profile('"a":{"d":1e400}'), now);
+      return { loaded, products, tooBig, hugeExponent };
+    } finally { e.delete(); }
+  }, rulesText);
+  expect(got.loaded).toBe('');
+  expect(got.products).toBe('"products":{' +
+    '"a":{"c":"","v":9007199254740993,"d":0.30000000000000004,"t":0},"b":{"c":"","v":18,"d":1e-7,"t":0},' +
+    '"c":{"c":"","v":0,"d":123456789012345680000,"t":0},"e":{"c":"","v":0,"d":5e-324,"t":0},' +
+    '"f":{"c":"","v":0,"d":1.7976931348623157e+308,"t":0},"g":{"c":"","v":0,"d":100,"t":0}}');
+  expect(got.tooBig[0]).toBe(`corrupted profile: not valid JSON (line 1, column ${got.tooBig[1]}: number out of range)`);
+  expect(got.hugeExponent).toMatch(/number out of range/);
+});
