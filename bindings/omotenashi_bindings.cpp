@@ -36,6 +36,7 @@
 EM_JS(double, omo_host_number, (const char* text, size_t length), {
   return Number(UTF8ToString(text, length));
 });
+EM_JS(double, omo_host_exp, (double x), { return Math.exp(x); });
 EM_JS(size_t, omo_host_number_text, (double d, char* out), {
   var s = String(d);
   for (var i = 0; i < s.length; ++i) HEAPU8[out + i] = s.charCodeAt(i);

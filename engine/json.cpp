@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "host.h"
+
 #ifndef OMO_HOST_NUMBERS
 // fmt's Dragonbox: the shortest digits that read back as the double, and of
 // those the closest, which is what Number::toString needs (RapidJSON's Grisu2

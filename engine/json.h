@@ -10,7 +10,7 @@
 // UTF-8 validation) feeding this DOM (parse.cpp), and numbers print through
 // fmt's Dragonbox (libfmt-dev, header-only) in JavaScript's format. The
 // browser build hands both number conversions to JavaScript instead
-// (OMO_HOST_NUMBERS, below).
+// (host.h).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -208,21 +208,6 @@ class Json {
 // Numbers as JSON.stringify writes them (shortest round-trip digits; null when not
 // finite), and integers, appended to `out`.
 void appendJsNumber(std::string& out, double d);
-
-#ifdef OMO_HOST_NUMBERS
-// The browser build converts numbers the way the host does: JavaScript's
-// Number() and Number.prototype.toString are exactly the semantics the engine
-// follows (both correctly rounded, shortest round-trip digits), so the wasm
-// carries neither RapidJSON's strtod nor Dragonbox and their tables (7 KB
-// gzip, docs/benchmarks.md). bindings/ implements these two; the native
-// build, with no host, uses the libraries.
-extern "C" {
-// Number(text) for `length` bytes of a JSON number's text.
-double omo_host_number(const char* text, size_t length);
-// String(d) for a finite d, written to out (32 bytes suffice); its length.
-size_t omo_host_number_text(double d, char* out);
-}
-#endif
 void appendInteger(std::string& out, int64_t i);
 // A JSON string literal for s (invalid UTF-8 becomes U+FFFD), appended to out.
 void appendJsonString(std::string& out, std::string_view s);

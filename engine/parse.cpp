@@ -5,6 +5,8 @@
 
 #include <rapidjson/reader.h>
 
+#include "host.h"
+
 namespace omo {
 namespace {
 

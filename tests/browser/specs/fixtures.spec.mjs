@@ -74,3 +74,36 @@ test('numbers: integers exact, doubles as JavaScript reads and writes them, over
   expect(got.tooBig[0]).toBe(`corrupted profile: not valid JSON (line 1, column ${got.tooBig[1]}: number out of range)`);
   expect(got.hugeExponent).toMatch(/number out of range/);
 });
+
+// Randomized response in the browser build takes e^eps from Math.exp
+// (engine/host.h). Over many seeded devices the true cell of a field's report
+// is kept with probability e^eps / (e^eps + d - 1), the rest spread evenly.
+test('reports: the true answer is kept as often as randomized response says', async ({ page }) => {
+  await page.goto('/pages/blank.html');
+  const rulesText = readFileSync(join(root, 'demo/rules.json'), 'utf8');
+  const reports = await page.evaluate(async (rulesText) => {
+    const M = await window.omotenashi._load();
+    const monday = Date.UTC(2026, 10, 16, 10);
+    const out = [];
+    for (let seed = 1; seed <= 400; ++seed) {
+      const e = new M.Engine(rulesText, 0, seed);
+      try {
+        e.setContext(JSON.stringify({ tzOffsetMinutes: 0, device: 'desktop', language: 'en', path: '/', referrer: 'none', consent: 'granted' }));
+        e.loadProfileScript(JSON.stringify({ fields: { pet: 'dog' } }), monday);
+        e.beginPage(monday);
+        const batch = e.dueReports(monday + 8 * 86400000);
+        if (batch) out.push(...JSON.parse(batch).reports.filter((r) => r.task === 'pet-mix'));
+      } finally { e.delete(); }
+    }
+    return out;
+  }, rulesText);
+  expect(reports.length).toBe(400);
+  const { d, eps } = reports[0];
+  const counts = {};
+  for (const r of reports) counts[r.y] = (counts[r.y] || 0) + 1;
+  const kept = Math.max(...Object.values(counts)) / reports.length;
+  const p = Math.exp(eps) / (Math.exp(eps) + d - 1);
+  const sigma = Math.sqrt(p * (1 - p) / reports.length);
+  console.log(`pet-mix: d=${d} eps=${eps} kept ${kept.toFixed(3)}, expected ${p.toFixed(3)} ± ${sigma.toFixed(3)}`);
+  expect(Math.abs(kept - p)).toBeLessThan(5 * sigma);
+});
