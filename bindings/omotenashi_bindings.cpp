@@ -89,7 +89,7 @@ class WebEngine {
     return "";
   }
 
-  std::string saveProfile() const { return engine_ ? engine_->saveProfile() : std::string(); }
+  std::string saveProfile() { return engine_ ? engine_->saveProfile() : std::string(); }
 
   bool profileEmpty() const { return !engine_ || engine_->profile().empty(); }
 

@@ -213,12 +213,6 @@ bool Engine::loadProfile(const std::string& text, int64_t nowMs, std::string* er
   return true;
 }
 
-bool Engine::setProfileObject(const Profile& p) {
-  profile_ = p;
-  changed();
-  return true;
-}
-
 bool Engine::loadProfileScript(const Json& j, int64_t nowMs, std::string* error) {
   if (!j.is_object()) {
     *error = "profile must be an object";
@@ -267,7 +261,7 @@ bool Engine::loadProfileScript(const Json& j, int64_t nowMs, std::string* error)
   return true;
 }
 
-std::string Engine::saveProfile() const { return profile_.serialize(); }
+std::string Engine::saveProfile() { return profile_.serialize(); }
 
 void Engine::forget(int64_t nowMs) {
   newDeviceId(nowMs);

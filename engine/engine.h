@@ -74,9 +74,10 @@ class Engine {
   // expireDays) is replaced by an empty one. The page's impressions stay,
   // counted into the loaded profile when it lacks them.
   bool loadProfile(const std::string& text, int64_t nowMs, std::string* error);
-  std::string saveProfile() const;
+  // The stored form, at most Profile::kMaxBytes: over the bound the profile
+  // itself sheds its oldest behaviour first.
+  std::string saveProfile();
   void forget(int64_t nowMs);          // an empty profile with a new device id
-  bool setProfileObject(const Profile& p);
   // Loads a profile given as JSON: the stored form (it has "v"), or a script
   // {"deviceId"?, "fields"?, "signals"?: [{...signal, "at": ms}]} replayed
   // through setProfile/track/beginPage — the readable form test fixtures and

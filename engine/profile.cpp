@@ -229,22 +229,22 @@ void Profile::compact() {
   while (activeWeeks.size() > 8) activeWeeks.erase(activeWeeks.begin());
 }
 
-std::string Profile::serialize() const {
+std::string Profile::serialize() {
   std::string out = text();
-  if (out.size() <= kMaxBytes) return out;
-  // Over the bound: shed the oldest behaviour until it fits.
-  Profile copy = *this;
+  // Over the bound: shed the oldest behaviour until it fits. From this
+  // profile itself, so the page decides on what is stored (and no copy of
+  // every map is needed).
   size_t limit = kMaxProducts;
   while (out.size() > kMaxBytes && limit > 0) {
     limit /= 2;
-    copy.keepNewestProducts(limit);
-    if (copy.purchases.size() > limit) copy.purchases.erase(copy.purchases.begin(), copy.purchases.end() - limit);
-    copy.purchasedSkus.clear();
-    for (const auto& p : copy.purchases) copy.purchasedSkus.insert(p.sku);
-    if (copy.categories.size() > 4 * limit + 8) copy.categories.clear();
-    copy.session.dwell.clear();
-    copy.caps.clear();
-    out = copy.text();
+    keepNewestProducts(limit);
+    if (purchases.size() > limit) purchases.erase(purchases.begin(), purchases.end() - limit);
+    purchasedSkus.clear();
+    for (const auto& p : purchases) purchasedSkus.insert(p.sku);
+    if (categories.size() > 4 * limit + 8) categories.clear();
+    session.dwell.clear();
+    caps.clear();
+    out = text();
   }
   return out;
 }

@@ -104,7 +104,7 @@ class Profile {
   void write(JsonWriter& w) const;  // the stored form
   std::string text() const;         // the stored form as JSON text, unbounded
   Json toJson() const;
-  std::string serialize() const;   // compacts first when over kMaxBytes
+  std::string serialize();   // sheds the oldest behaviour first when over kMaxBytes
   // Strict reading: any missing, mistyped or out-of-range part is an error
   // naming it ("corrupted profile: behavior.cart[2]: ..."). Older schema
   // versions are migrated.

@@ -114,6 +114,7 @@ TEST(Profile, StaysWithinItsSizeBound) {
   }
   std::string stored = e.saveProfile();
   EXPECT_LE(stored.size(), Profile::kMaxBytes);
+  EXPECT_EQ(e.profile().text(), stored);  // the page goes on deciding with what is stored
   Engine back(demoRules(), 4);
   EXPECT_TRUE(back.loadProfile(stored, kMonday1pm + kHour, &err)) << err;
   EXPECT_EQ(back.profile().purchaseCount, 3000);  // counts survive compaction
