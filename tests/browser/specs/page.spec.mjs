@@ -240,3 +240,48 @@ for (const preview of [true, false]) {
     await expect(page.locator('#greeting')).toHaveText(preview ? 'Up early on a phone?' : DEFAULTS.greeting);
   });
 }
+
+// A single-page app tells the runtime about its own navigations with
+// track('page'). A variant capped at once a session stays on the page that
+// showed it, through every re-decide, and is gone from the next page.
+test("single-page app: track('page') starts a new page for impressions and caps", async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await grant(page);
+  await page.evaluate(() => {
+    const p = document.createElement('p');
+    p.id = 'welcome';
+    p.setAttribute('data-omo-slot', 'welcome');
+    p.textContent = 'Our shop';
+    document.body.append(p);
+  });
+  await expect(page.locator('#welcome')).toHaveText('New this week: beds for older dogs');
+  await page.evaluate(() => window.omotenashi.track('view', { sku: 'sku-ball', category: 'toys' }));
+  await expect(page.locator('#promo')).toHaveText(DEFAULTS.promo);
+  await expect(page.locator('#welcome')).toHaveText('New this week: beds for older dogs');   // same page: stays
+  await page.evaluate(() => window.omotenashi.track('page'));
+  await expect(page.locator('#welcome')).toHaveText('Our shop');   // the next page: capped
+  const stored = await page.evaluate(() => window.omotenashi.exportData().profile.profile);
+  expect(stored.caps['welcome/first-look']).toMatchObject({ s: expect.any(Number), sc: 1 });
+  expect(stored.session.pages).toBe(2);
+  expect(errors).toEqual([]);
+});
+
+// The profile form is held while the engine loads; if the engine then fails,
+// the form submits as it would without the script.
+test('a profile form submitted before ready submits natively when the engine then fails', async ({ page }) => {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/pages/rules.json', async (route) => {
+    await held;
+    await route.fulfill({ status: 500, body: 'down' });
+  });
+  await page.goto('/pages/shop.html');
+  await page.fill('#name', 'Aiko');
+  await page.click('#save');
+  await page.waitForTimeout(300);
+  expect(page.url()).not.toMatch(/name=Aiko/);   // held: the engine may still come
+  release();
+  await page.waitForURL(/name=Aiko/, { timeout: 10000 });
+});

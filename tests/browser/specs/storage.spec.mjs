@@ -353,5 +353,19 @@ test('consent platforms: IAB TCF v2.2 purposes and Google Consent Mode v2', asyn
   expect(await page.evaluate(() => window.omotenashi.consentState())).toBe('pending');
   await page.evaluate(() => window.gtag('consent', 'default', { personalization_storage: 'granted' }));
   await expect.poll(() => page.evaluate(() => window.omotenashi.consentState())).toBe('granted');
+
+  // A CMP whose script comes after ours (here: at the end of the body) is
+  // found once the page is parsed.
+  await page.evaluate(() => localStorage.clear());
+  await page.addInitScript(() => { window.__tcfConsents = { 1: true, 5: true, 6: true }; });
+  await page.route('**/pages/tcf-late.html', async (route) => {
+    const res = await route.fetch({ url: route.request().url().replace('tcf-late', 'tcf') });
+    const stub = '<script src="/pages/tcf-stub.js"></script>';
+    await route.fulfill({ response: res, body: (await res.text()).replace(stub, '').replace('</body>', `${stub}</body>`) });
+  });
+  await page.goto('/pages/tcf-late.html');
+  await ready(page);
+  expect(await page.evaluate(() => document.body.lastElementChild.src)).toMatch(/tcf-stub\.js$/);
+  await expect.poll(() => page.evaluate(() => window.omotenashi.consentState())).toBe('granted');
   expect(errors).toEqual([]);
 });
