@@ -5,13 +5,6 @@
 
 #include "host.h"
 
-#ifndef OMO_HOST_NUMBERS
-// fmt's Dragonbox: the shortest digits that read back as the double, and of
-// those the closest, which is what Number::toString needs (RapidJSON's Grisu2
-// is neither in about a third of 17-digit cases). Header-only, only this.
-#define FMT_HEADER_ONLY
-#include <fmt/format-inl.h>
-#endif
 
 namespace omo {
 namespace {
@@ -104,49 +97,8 @@ void appendJsNumber(std::string& out, double d) {
     out += '0';
     return;
   }
-#ifdef OMO_HOST_NUMBERS
   char text[32];
   out.append(text, omo_host_number_text(d, text));
-#else
-  if (d < 0) {
-    out += '-';
-    d = -d;
-  }
-  // Shortest closest digits (Dragonbox), then Number::toString's layout.
-  auto dec = fmt::detail::dragonbox::to_decimal(d);
-  uint64_t sig = dec.significand;
-  int K = dec.exponent;
-  while (sig % 10 == 0) {
-    sig /= 10;
-    ++K;
-  }
-  char digits[24];
-  int k = 0;
-  for (char* p = digits + sizeof digits; sig; sig /= 10) *--p = static_cast<char>('0' + sig % 10), ++k;
-  std::memmove(digits, digits + sizeof digits - k, k);
-  int n = k + K;  // position of the decimal point
-  if (k <= n && n <= 21) {
-    out.append(digits, k);
-    out.append(n - k, '0');
-  } else if (0 < n && n <= 21) {
-    out.append(digits, n);
-    out += '.';
-    out.append(digits + n, k - n);
-  } else if (-6 < n && n <= 0) {
-    out += "0.";
-    out.append(-n, '0');
-    out.append(digits, k);
-  } else {
-    out += digits[0];
-    if (k > 1) {
-      out += '.';
-      out.append(digits + 1, k - 1);
-    }
-    int e = n - 1;
-    out += e < 0 ? "e-" : "e+";
-    appendUnsigned(out, static_cast<uint64_t>(e < 0 ? -e : e));
-  }
-#endif
 }
 
 void appendInteger(std::string& out, int64_t i) {

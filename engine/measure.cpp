@@ -230,25 +230,15 @@ bool ReportBatch::parse(const std::string& body, ReportBatch* out, std::string* 
 // --- Randomized response ----------------------------------------------------------
 
 namespace measure {
-namespace {
-// e^eps. The browser build asks JavaScript's Math.exp (host.h), which keeps
-// libm's exp and its 2 KB table out of the wasm; the last bit may differ
-// between the two, which no probability here can notice.
-double exponential(double eps) {
-#ifdef OMO_HOST_NUMBERS
-  return omo_host_exp(eps);
-#else
-  return std::exp(eps);
-#endif
-}
-}  // namespace
 
+// e^eps from the host (host.h): in the browser Math.exp, natively libm's exp.
+// The last bit may differ between the two, which no probability here can notice.
 double keepProbability(double eps, int d) {
-  double e = exponential(eps);
+  double e = omo_host_exp(eps);
   return e / (e + d - 1);
 }
 
-double flipProbability(double eps, int d) { return 1.0 / (exponential(eps) + d - 1); }
+double flipProbability(double eps, int d) { return 1.0 / (omo_host_exp(eps) + d - 1); }
 
 int randomize(int truth, int d, double eps, Rng& rng) {
   if (d < 2) return 0;

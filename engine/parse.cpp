@@ -24,8 +24,8 @@ class Builder {
 
   bool Null() { return add(Json()); }
   bool Bool(bool b) { return add(Json(b)); }
-  bool Int(int i) { return add(Json(static_cast<int64_t>(i))); }
-  bool Uint(unsigned u) { return add(Json(static_cast<int64_t>(u))); }
+  bool Int(int) { return false; }            // numbers come as text (RawNumber)
+  bool Uint(unsigned) { return false; }
   bool Int64(int64_t i) { return add(Json(i)); }
   bool Uint64(uint64_t u) {
     return add(u <= static_cast<uint64_t>(INT64_MAX) ? Json(static_cast<int64_t>(u)) : Json(u));
@@ -35,11 +35,10 @@ class Builder {
     if ((numberTooBig = !std::isfinite(d))) return false;
     return add(Json(d));
   }
-  // With host numbers the reader hands over each number's text (checked
-  // against JSON's grammar): integers are read here, in the types RapidJSON
-  // would give them; the rest is the host's Number().
+  // The reader hands over each number's text, checked against JSON's
+  // grammar. Integers are read here, exact to 64 bits, in the types RapidJSON
+  // would give them; the rest is converted by the host (host.h).
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
-#ifdef OMO_HOST_NUMBERS
     const bool minus = s[0] == '-';
     uint64_t u = 0;
     bool integer = n - minus <= 19 || (n - minus == 20 && std::strncmp(s + minus, "18446744073709551615", 20) <= 0);
@@ -50,9 +49,6 @@ class Builder {
     if (integer && !minus) return Uint64(u);
     if (integer && u <= static_cast<uint64_t>(INT64_MAX) + 1) return Int64(static_cast<int64_t>(0 - u));
     return Double(omo_host_number(s, n));
-#else
-    return false;
-#endif
   }
   // The reader validates the bytes of the text; a \u escape of a lone
   // surrogate still decodes to bytes that are not UTF-8, caught here.
@@ -149,12 +145,8 @@ Json parseJson(std::string_view text, JsonError* error) {
   Builder b;
   rapidjson::Reader reader;
   rapidjson::StringStream in(copy.c_str());
-#ifdef OMO_HOST_NUMBERS
-  constexpr unsigned kNumbers = rapidjson::kParseNumbersAsStringsFlag;
-#else
-  constexpr unsigned kNumbers = rapidjson::kParseFullPrecisionFlag;
-#endif
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag | kNumbers;
+  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag |
+                              rapidjson::kParseNumbersAsStringsFlag;
   rapidjson::ParseResult r = reader.Parse<kFlags>(in, b);
   if (r && !nul) return std::move(b.root);
   if (error) {

@@ -90,6 +90,18 @@ TEST(Json, ParsesNumbersExactly) {
   EXPECT_EQ(parse("1e-400").get<double>(), 0.0);
   EXPECT_TRUE(parse("12").is_number_integer());
   EXPECT_TRUE(parse("12.0").is_number_float());
+  // Integers are read by the engine, in RapidJSON's types; beyond 64 bits
+  // they are doubles, converted by the host (host.h).
+  EXPECT_EQ(parse("-0").get<int64_t>(), 0);
+  EXPECT_TRUE(parse("-9223372036854775809").is_number_float());
+  EXPECT_EQ(parse("-9223372036854775809").get<double>(), -9223372036854775808.0);
+  EXPECT_TRUE(parse("99999999999999999999").is_number_float());
+  EXPECT_EQ(parse("123.456e-2").get<double>(), 1.23456);
+  EXPECT_EQ(parse("1E+2").get<double>(), 100.0);
+  // Too small for a double is zero, of its sign, whichever way the text says it.
+  EXPECT_TRUE(std::signbit(parse("-1e-400").get<double>()));
+  EXPECT_EQ(parse("0." + std::string(400, '0') + "1e5").get<double>(), 0.0);
+  EXPECT_EQ(parse("2.4703282292062328e-324").get<double>(), 5e-324);  // rounds up to the smallest
 }
 
 TEST(Json, SyntaxErrorsNameLineColumnAndPlace) {

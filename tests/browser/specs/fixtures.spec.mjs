@@ -42,7 +42,7 @@ test.describe('golden decide fixtures', () => {
 });
 
 // The browser build converts numbers with JavaScript's Number() and String()
-// (OMO_HOST_NUMBERS); integers stay exact 64-bit values read by the engine.
+// (engine/host.h); integers stay exact 64-bit values read by the engine.
 // The stored profile is read and written back as text, so every kind of number
 // is checked as the engine sees it, not after JSON.parse.
 test('numbers: integers exact, doubles as JavaScript reads and writes them, overflow an error', async ({ page }) => {
