@@ -273,18 +273,23 @@ test('reports: sent after the window closes with consent; never with GPC or whil
     page = await b.context.newPage();
     await later(8, false)(page);
     // The encoded reports are stored before the request leaves: on this page, a
-    // write to IndexedDB has succeeded before the report fetch is made.
+    // write to IndexedDB has been committed (its transaction completed, not
+    // only its put succeeded) before the report fetch is made.
     await page.addInitScript(() => {
       window.__order = [];
-      const put = IDBObjectStore.prototype.put;
-      IDBObjectStore.prototype.put = function () {
-        const req = put.apply(this, arguments);
-        req.addEventListener('success', () => window.__order.push('write'));
-        return req;
+      let unfinished = 0;   // read-write transactions begun and not yet completed
+      const transaction = IDBDatabase.prototype.transaction;
+      IDBDatabase.prototype.transaction = function (scope, mode) {
+        const tx = transaction.apply(this, arguments);
+        if (mode === 'readwrite') {
+          ++unfinished;
+          tx.addEventListener('complete', () => { --unfinished; window.__order.push('write'); });
+        }
+        return tx;
       };
       const f = window.fetch;
       window.fetch = function (url) {
-        if (String(url).includes('/v1/reports')) window.__order.push('fetch');
+        if (String(url).includes('/v1/reports')) window.__order.push(unfinished ? 'fetch before commit' : 'fetch');
         return f.apply(this, arguments);
       };
     });
