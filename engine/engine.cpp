@@ -261,7 +261,12 @@ bool Engine::loadProfileScript(const Json& j, int64_t nowMs, std::string* error)
   return true;
 }
 
-std::string Engine::saveProfile() { return profile_.serialize(); }
+std::string Engine::saveProfile() {
+  bool shed = false;
+  std::string text = profile_.serialize(&shed);
+  if (shed) changed();  // the attributes were built from what was shed
+  return text;
+}
 
 void Engine::forget(int64_t nowMs) {
   newDeviceId(nowMs);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "parse.h"
 
@@ -10,8 +11,8 @@ namespace {
 
 // Strict reader for the stored profile: the first problem wins and names
 // its path; a stored profile is either fully valid or replaced. A field's
-// path is its object's path (`at`) and its key, joined only when it fails:
-// building every path up front was most of this reader's wasm code.
+// path is its object's path (`at`) and its key, joined only when it fails
+// (the object's path is built once per object).
 class Reader {
  public:
   explicit Reader(std::string* error) : error_(error) {}
@@ -87,8 +88,9 @@ class Reader {
     return true;
   }
   // Every member of object `key` in `at` as a whole number >= 0.
-  bool counts(const Json& j, const std::string& at, const char* key, std::map<std::string, int64_t>* out) {
-    const Json* o = obj(j, at, key, false);
+  bool counts(const Json& j, const std::string& at, const char* key, std::map<std::string, int64_t>* out,
+              bool required = false) {
+    const Json* o = obj(j, at, key, required);
     if (!o) return !failed_;
     std::string path = at.empty() ? key : at + "." + key;
     for (auto it = o->begin(); it != o->end(); ++it)
@@ -229,8 +231,9 @@ void Profile::compact() {
   while (activeWeeks.size() > 8) activeWeeks.erase(activeWeeks.begin());
 }
 
-std::string Profile::serialize() {
+std::string Profile::serialize(bool* shed) {
   std::string out = text();
+  if (shed) *shed = out.size() > kMaxBytes;
   // Over the bound: shed the oldest behaviour until it fits. From this
   // profile itself, so the page decides on what is stored (and no copy of
   // every map is needed).
@@ -276,7 +279,8 @@ bool Profile::fromJson(const Json& j, Profile* out, std::string* error) {
     return false;
   }
   if (version < 1) return r.fail(root, "v", ("unknown schema version " + std::to_string(version)).c_str());
-  // v1 kept no session or measurement state: they start empty.
+  // v1 kept no session or measurement state: they start empty, whatever a v1
+  // text holds under those keys.
   const bool v1 = version == 1;
   Profile p;
   r.str(j, root, "deviceId", &p.deviceId, true);
@@ -308,7 +312,8 @@ bool Profile::fromJson(const Json& j, Profile* out, std::string* error) {
       if (r.failed()) return false;
     }
   }
-  if (!r.counts(*b, at, "cart", &p.cart) || !r.texts(*b, at, "cartCategory", &p.cartCategory, 4096)) return false;
+  if (!r.counts(*b, at, "cart", &p.cart, true) || !r.texts(*b, at, "cartCategory", &p.cartCategory, SIZE_MAX))
+    return false;
   r.num(*b, at, "cartChanged", &p.cartChangedMs);
   if (const Json* pu = member(*b, "purchases")) {
     if (!pu->is_array()) return r.fail(at, "purchases", "must be an array");
@@ -329,7 +334,7 @@ bool Profile::fromJson(const Json& j, Profile* out, std::string* error) {
     r.num(*b, at, key, field);
   if (r.failed()) return false;
 
-  if (const Json* s = r.obj(j, root, "session", !v1)) {
+  if (const Json* s = v1 ? nullptr : r.obj(j, root, "session")) {
     const std::string sp = "session";
     for (auto [key, field] : {std::pair{"n", &p.session.number}, {"start", &p.session.startMs}, {"last", &p.session.lastMs},
                               {"pages", &p.session.pageViews}, {"cartViews", &p.session.cartViews}})
@@ -342,9 +347,10 @@ bool Profile::fromJson(const Json& j, Profile* out, std::string* error) {
       const std::string path = "caps." + it.key();
       if (!it.value().is_object()) return r.fail("caps", it.key(), "must be an object");
       CapCounter& cc = p.caps[it.key()];
+      r.num(it.value(), path, "l", &cc.lifetime);
       r.str(it.value(), path, "day", &cc.day);
-      for (auto [key, field] : {std::pair{"l", &cc.lifetime}, {"dc", &cc.dayCount}, {"s", &cc.session},
-                                {"sc", &cc.sessionCount}, {"t", &cc.lastMs}})
+      for (auto [key, field] : {std::pair{"dc", &cc.dayCount}, {"s", &cc.session}, {"sc", &cc.sessionCount},
+                                {"t", &cc.lastMs}})
         r.num(it.value(), path, key, field);
       if (r.failed()) return false;
     }
@@ -363,9 +369,9 @@ bool Profile::fromJson(const Json& j, Profile* out, std::string* error) {
       p.recentEventIds.push_back(id.get<std::string>());
     }
   }
-  if (const Json* m = r.obj(j, root, "measure", false)) {
+  if (const Json* m = v1 ? nullptr : r.obj(j, root, "measure", false)) {
     const std::string mp = "measure";
-    if (!r.texts(*m, mp, "reported", &p.reportedWindow, 4096)) return false;
+    if (!r.texts(*m, mp, "reported", &p.reportedWindow, SIZE_MAX)) return false;
     if (const Json* pend = member(*m, "pending")) {
       if (!pend->is_array()) return r.fail(mp, "pending", "must be an array");
       for (size_t i = 0; i < pend->size(); ++i) {

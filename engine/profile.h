@@ -104,7 +104,9 @@ class Profile {
   void write(JsonWriter& w) const;  // the stored form
   std::string text() const;         // the stored form as JSON text, unbounded
   Json toJson() const;
-  std::string serialize();   // sheds the oldest behaviour first when over kMaxBytes
+  // The stored form, at most kMaxBytes: over the bound this profile itself
+  // first sheds its oldest behaviour (*shed says whether it did).
+  std::string serialize(bool* shed = nullptr);
   // Strict reading: any missing, mistyped or out-of-range part is an error
   // naming it ("corrupted profile: behavior.cart[2]: ..."). Older schema
   // versions are migrated.

@@ -71,6 +71,11 @@ TEST(Profile, CorruptionIsDetectedAndReplacedByAnEmptyProfile) {
       {R"({"v":2,"deviceId":"d","fields":{},"behavior":{"products":{},"categories":{},"cart":{}}})",
        "corrupted profile: session: missing"},
       {R"([1])", "corrupted profile: (root): must be an object"},
+      {R"({"v":2,"deviceId":"d","fields":{},"behavior":{"products":{},"categories":{}}})",
+       "corrupted profile: behavior.cart: missing"},
+      {R"({"v":2,"deviceId":"d","fields":{},"behavior":{"products":{},"categories":{},"cart":{}},"session":{},)"
+       R"("caps":{"a":{"l":-1,"day":2}}})",
+       "corrupted profile: caps.a.l: must not be negative"},
   };
   for (const auto& [text, message] : cases) {
     Profile p;
@@ -90,6 +95,14 @@ TEST(Profile, OldSchemaVersionIsMigrated) {
   EXPECT_EQ(e.profile().fields.at("pet"), "dog");
   EXPECT_EQ(e.profile().visits, 4);
   EXPECT_NE(e.saveProfile().find("\"v\":2"), std::string::npos);
+  // Whatever a v1 text holds under the later keys is not read.
+  Engine junk(demoRules(), 3);
+  ASSERT_TRUE(junk.loadProfile(R"({"v": 1, "deviceId": "old", "created": 1, "updated": 1795406000000,
+    "fields": {}, "behavior": {"products": {}, "categories": {}, "cart": {}},
+    "session": "junk", "measure": {"eps": {"x": "bad"}}})",
+                               kMonday1pm, &err))
+      << err;
+  EXPECT_TRUE(junk.profile().epsilonSpent.empty());
 }
 
 TEST(Profile, ExpiresAfterTheIdlePeriod) {
@@ -114,10 +127,31 @@ TEST(Profile, StaysWithinItsSizeBound) {
   }
   std::string stored = e.saveProfile();
   EXPECT_LE(stored.size(), Profile::kMaxBytes);
-  EXPECT_EQ(e.profile().text(), stored);  // the page goes on deciding with what is stored
   Engine back(demoRules(), 4);
   EXPECT_TRUE(back.loadProfile(stored, kMonday1pm + kHour, &err)) << err;
   EXPECT_EQ(back.profile().purchaseCount, 3000);  // counts survive compaction
+}
+
+// Over the bound (here: a session's dwell on a thousand long skus), saving
+// sheds the oldest behaviour from the engine's own profile, and the page goes
+// on deciding with what is stored: the attributes follow.
+TEST(Profile, SavingOverTheBoundShedsFromTheLiveProfile) {
+  Engine e(demoRules(), 3);
+  std::string err;
+  e.beginPage(kMonday1pm);
+  for (int i = 0; i < 1000; ++i) {
+    std::string sku = "sku-" + std::to_string(i) + "-" + std::string(90, 'x');
+    ASSERT_TRUE(e.track(J(("{\"type\":\"dwell\",\"sku\":\"" + sku + "\",\"seconds\":3}").c_str()), kMonday1pm + i, &err))
+        << err;
+  }
+  ASSERT_GT(e.profile().text().size(), Profile::kMaxBytes);
+  ASSERT_EQ(e.profile().products.size(), Profile::kMaxProducts);
+  ASSERT_EQ(e.attributes(kMonday1pm + kHour)["behavior"]["dwell"].size(), Profile::kMaxProducts);
+  std::string stored = e.saveProfile();
+  EXPECT_LE(stored.size(), Profile::kMaxBytes);
+  EXPECT_EQ(e.profile().text(), stored);
+  EXPECT_LT(e.profile().products.size(), Profile::kMaxProducts);
+  EXPECT_EQ(e.attributes(kMonday1pm + kHour)["behavior"]["dwell"].size(), e.profile().products.size());
 }
 
 // compact() keeps the newest products and the most viewed categories, ties
