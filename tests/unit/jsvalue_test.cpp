@@ -26,6 +26,12 @@ TEST(JsValue, ToNumber) {
   EXPECT_TRUE(std::isnan(js::toNumber(Json("abc"))));
   EXPECT_TRUE(std::isnan(js::toNumber(Json("inf"))));
   EXPECT_EQ(js::toNumber(Json("0x10")), 16);
+  // Out of range: Infinity, and zero digits with a huge exponent are zero.
+  EXPECT_EQ(js::toNumber(Json("1e400")), INFINITY);
+  EXPECT_EQ(js::toNumber(Json("-1e400")), -INFINITY);
+  EXPECT_EQ(js::toNumber(Json("0e400")), 0);
+  EXPECT_TRUE(std::signbit(js::toNumber(Json("-0.000e999"))));
+  EXPECT_EQ(js::toNumber(Json("1e-400")), 0);
 }
 
 TEST(JsValue, RelationalComparison) {
