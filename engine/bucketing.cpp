@@ -14,7 +14,7 @@ uint32_t fnv1a32(const std::string& utf8) {
 }
 
 std::optional<double> hash(const std::string& seed, const std::string& value, int version) {
-  if (version == 2) return (fnv1a32(std::to_string(fnv1a32(seed + value))) % 10000) / 10000.0;
+  if (version == 2) return (fnv1a32(decimal(fnv1a32(seed + value))) % 10000) / 10000.0;
   if (version == 1) return (fnv1a32(value + seed) % 1000) / 1000.0;
   return std::nullopt;
 }

@@ -124,7 +124,7 @@ LocalTime localTime(int64_t nowMs, int tzOffsetMinutes) {
 namespace {
 // n in decimal with at least `width` digits (n >= 0).
 std::string padded(int n, size_t width) {
-  std::string s = std::to_string(n);
+  std::string s = decimal(n);
   return s.size() < width ? std::string(width - s.size(), '0') + s : s;
 }
 }  // namespace

@@ -144,7 +144,7 @@ bool Signal::fromJson(const Json& j, Signal* out, std::string* error) {
           sku->get_ref<const std::string&>().empty() || !validText(sku->get<std::string>(), 128) ||
           (cat && (!cat->is_string() || !validText(cat->get<std::string>(), 128))) ||
           (qty && (!qty->is_number_integer() || qty->get<int64_t>() < 1 || qty->get<int64_t>() > 1000))) {
-        *error = "signal.items[" + std::to_string(i) +
+        *error = "signal.items[" + decimal(i) +
                  "] must be a sku, or {sku, category?, quantity?} (short texts, quantity 1 to 1000)";
         return false;
       }
@@ -244,7 +244,7 @@ bool Engine::loadProfileScript(const Json& j, int64_t nowMs, std::string* error)
       if (sig.is_object()) {
         if (const Json* t = member(sig, "at")) {
           if (!t->is_number_integer()) {
-            *error = "profile.signals[" + std::to_string(i) + "].at must be UTC milliseconds";
+            *error = "profile.signals[" + decimal(i) + "].at must be UTC milliseconds";
             return false;
           }
           at = t->get<int64_t>();
@@ -253,7 +253,7 @@ bool Engine::loadProfileScript(const Json& j, int64_t nowMs, std::string* error)
       }
       std::string err;
       if (!track(sig, at, &err)) {
-        *error = "profile.signals[" + std::to_string(i) + "]: " + err;
+        *error = "profile.signals[" + decimal(i) + "]: " + err;
         return false;
       }
     }
@@ -324,7 +324,7 @@ bool Engine::setProfile(const Json& fields, int64_t nowMs, std::string* error) {
         return false;
       }
     } else if (chars > schema->second.maxLength) {
-      *error = "profile field \"" + name + "\" is too long (at most " + std::to_string(schema->second.maxLength) +
+      *error = "profile field \"" + name + "\" is too long (at most " + decimal(schema->second.maxLength) +
                " characters)";
       return false;
     }

@@ -101,6 +101,12 @@ void appendJsNumber(std::string& out, double d) {
   out.append(text, omo_host_number_text(d, text));
 }
 
+std::string decimal(int64_t i) {
+  std::string out;
+  appendInteger(out, i);
+  return out;
+}
+
 void appendInteger(std::string& out, int64_t i) {
   if (i < 0) {
     out += '-';

@@ -209,6 +209,9 @@ class Json {
 // finite), and integers, appended to `out`.
 void appendJsNumber(std::string& out, double d);
 void appendInteger(std::string& out, int64_t i);
+// i in decimal: std::to_string for every integer type, without a copy of its
+// code per type in the wasm.
+std::string decimal(int64_t i);
 // A JSON string literal for s (invalid UTF-8 becomes U+FFFD), appended to out.
 void appendJsonString(std::string& out, std::string_view s);
 

@@ -122,7 +122,7 @@ class Parser {
   size_t i_ = 0;
 
   void fail(const std::string& m) {
-    if (error.empty()) error = m + " at position " + std::to_string(i_);
+    if (error.empty()) error = m + " at position " + decimal(i_);
   }
   bool more() const { return i_ < p_.size(); }
   char16_t peek() const { return p_[i_]; }

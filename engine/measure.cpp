@@ -76,7 +76,7 @@ std::string fieldPath(const JsonError& e) {
   std::string path;
   for (const JsonError::Step& step : e.path) {
     if (step.isIndex) {
-      path += "[" + std::to_string(step.index) + "]";
+      path += "[" + decimal(step.index) + "]";
     } else {
       if (!path.empty()) path += ".";
       path += shortKey(step.key);
@@ -215,7 +215,7 @@ bool ReportBatch::parse(const std::string& body, ReportBatch* out, std::string* 
     Report r;
     std::string e;
     if (!Report::fromJson((*v)[i], &r, &e)) {
-      std::string prefix = "reports[" + std::to_string(i) + "]";
+      std::string prefix = "reports[" + decimal(i) + "]";
       // Report::fromJson names the field ("y: ..."), or the report itself.
       if (e.compare(0, 8, "report: ") == 0) return fail(prefix, e.substr(8));
       if (error) *error = prefix + "." + e;
@@ -284,7 +284,7 @@ Estimate estimate(const std::vector<int64_t>& observed, double eps, const std::v
   out.n = n;
   out.cells.resize(observed.size());
   for (int i = 0; i < d; ++i)
-    out.cells[i].label = i < static_cast<int>(labels.size()) ? labels[i] : std::to_string(i);
+    out.cells[i].label = i < static_cast<int>(labels.size()) ? labels[i] : decimal(i);
   if (d < 2 || n == 0 || !std::isfinite(eps) || eps <= 0) {
     for (auto& c : out.cells) c.low = 0, c.high = 1;
     return out;

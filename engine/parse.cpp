@@ -166,7 +166,7 @@ Json parseJson(std::string_view text, JsonError* error) {
                       : b.numberTooBig ? describe(rapidjson::kParseErrorNumberTooBig)
                                   : describe(r.Code());
     e.numberTooBig = !r && (r.Code() == rapidjson::kParseErrorNumberTooBig || b.numberTooBig);
-    e.message = "line " + std::to_string(e.line) + ", column " + std::to_string(e.column) + ": " + why;
+    e.message = "line " + decimal(e.line) + ", column " + decimal(e.column) + ": " + why;
     e.path = b.path();
     *error = std::move(e);
   }

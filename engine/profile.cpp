@@ -69,7 +69,7 @@ class Reader {
     if (!v) return true;
     if (!v->is_array()) return fail(at, key, "must be an array");
     for (size_t i = 0; i < v->size(); ++i) {
-      if (!(*v)[i].is_string()) return fail(at, std::string(key) + "[" + std::to_string(i) + "]", "must be a string");
+      if (!(*v)[i].is_string()) return fail(at, std::string(key) + "[" + decimal(i) + "]", "must be a string");
       out->insert((*v)[i].get<std::string>());
     }
     return true;
@@ -274,11 +274,11 @@ bool Profile::fromJson(const Json& j, Profile* out, std::string* error) {
   if (!r.num(j, root, "v", &version, true)) return false;
   if (version > kSchemaVersion) {
     // Not corrupted: written by a newer engine. The caller must not overwrite it.
-    if (error) *error = std::string(kNewerSchema) + " (schema " + std::to_string(version) + ", this engine reads up to " +
-                        std::to_string(kSchemaVersion) + ")";
+    if (error) *error = std::string(kNewerSchema) + " (schema " + decimal(version) + ", this engine reads up to " +
+                        decimal(kSchemaVersion) + ")";
     return false;
   }
-  if (version < 1) return r.fail(root, "v", ("unknown schema version " + std::to_string(version)).c_str());
+  if (version < 1) return r.fail(root, "v", ("unknown schema version " + decimal(version)).c_str());
   // v1 kept no session or measurement state: they start empty, whatever a v1
   // text holds under those keys.
   const bool v1 = version == 1;
@@ -318,7 +318,7 @@ bool Profile::fromJson(const Json& j, Profile* out, std::string* error) {
   if (const Json* pu = member(*b, "purchases")) {
     if (!pu->is_array()) return r.fail(at, "purchases", "must be an array");
     for (size_t i = 0; i < pu->size(); ++i) {
-      const std::string path = "behavior.purchases[" + std::to_string(i) + "]";
+      const std::string path = "behavior.purchases[" + decimal(i) + "]";
       if (!(*pu)[i].is_object()) return r.fail(path, "", "must be an object");
       Purchase& x = p.purchases.emplace_back();
       r.str((*pu)[i], path, "sku", &x.sku, true);
@@ -375,7 +375,7 @@ bool Profile::fromJson(const Json& j, Profile* out, std::string* error) {
     if (const Json* pend = member(*m, "pending")) {
       if (!pend->is_array()) return r.fail(mp, "pending", "must be an array");
       for (size_t i = 0; i < pend->size(); ++i) {
-        const std::string path = "measure.pending[" + std::to_string(i) + "]";
+        const std::string path = "measure.pending[" + decimal(i) + "]";
         const Json& x = (*pend)[i];
         PendingReport& pr = p.pendingReports.emplace_back();
         std::string rerr;

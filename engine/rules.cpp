@@ -45,7 +45,7 @@ class Obj {
       return false;
     }
     if (v->get_ref<const std::string&>().size() > maxLen) {
-      d_->error(at(key), "is longer than " + std::to_string(maxLen) + " characters");
+      d_->error(at(key), "is longer than " + decimal(maxLen) + " characters");
       return false;
     }
     *out = v->get<std::string>();
@@ -94,7 +94,7 @@ class Obj {
       return false;
     }
     if (v->size() > maxItems) {
-      d_->error(at(key), "has more than " + std::to_string(maxItems) + " items");
+      d_->error(at(key), "has more than " + decimal(maxItems) + " items");
       return false;
     }
     bool good = true;
@@ -326,7 +326,7 @@ std::shared_ptr<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d)
   int64_t version = 0;
   if (!top.get("version")) d->error("/version", "is required (the rules format version, 1)");
   else if (top.integer("version", &version, 1, 1000) && version != 1)
-    d->error("/version", "unsupported version " + std::to_string(version) + " (this engine reads version 1)");
+    d->error("/version", "unsupported version " + decimal(version) + " (this engine reads version 1)");
   if (top.str("site", &rs->site, true) && !isSlug(rs->site, 64))
     d->error("/site", "must be a short name of letters, digits, - _ .");
   top.boolean("preview", &rs->preview);
