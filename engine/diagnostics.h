@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "json.h"  // decimal
+
 namespace omo {
 
 struct Diagnostic {
@@ -33,7 +35,7 @@ inline std::string pointerJoin(const std::string& base, const std::string& token
   return out;
 }
 inline std::string pointerJoin(const std::string& base, size_t index) {
-  return base + "/" + std::to_string(index);
+  return base + "/" + decimal(static_cast<int64_t>(index));
 }
 
 }  // namespace omo
