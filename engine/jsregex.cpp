@@ -413,7 +413,7 @@ class Parser {
         lo = p_[i_++];
       }
       if (isSet) {
-        n->ranges.insert(n->ranges.end(), set.begin(), set.end());
+        for (Range r : set) n->ranges.push_back(std::move(r));  // no range insert: 0.7 KB of wasm
         continue;
       }
       if (more() && peek() == '-' && i_ + 1 < p_.size() && p_[i_ + 1] != ']') {
@@ -425,7 +425,7 @@ class Parser {
           if (isSet) {  // [a-\d]: Annex B treats '-' literally
             n->ranges.push_back({lo, lo});
             n->ranges.push_back({'-', '-'});
-            n->ranges.insert(n->ranges.end(), set.begin(), set.end());
+            for (Range r : set) n->ranges.push_back(std::move(r));  // no range insert: 0.7 KB of wasm
             continue;
           }
         } else {
