@@ -5,7 +5,6 @@
 
 #include "host.h"
 
-
 namespace omo {
 namespace {
 const std::string kEmptyString;

@@ -6,11 +6,10 @@
 //
 // Why not nlohmann/json itself: its template instantiations and the libc
 // strtod/printf it pulls in were ~30 KB gzip of the 60 KB browser budget.
-// Parsing is RapidJSON's (Debian's rapidjson-dev; full-precision numbers,
-// UTF-8 validation) feeding this DOM (parse.cpp), and numbers print through
-// fmt's Dragonbox (libfmt-dev, header-only) in JavaScript's format. The
-// browser build hands both number conversions to JavaScript instead
-// (host.h).
+// Parsing is RapidJSON's (Debian's rapidjson-dev; UTF-8 validation) feeding
+// this DOM (parse.cpp). Numbers between text and double are the platform's
+// (host.h): JavaScript's in the browser, std::from_chars and fmt's Dragonbox
+// natively, both in JavaScript's format.
 #pragma once
 #include <cstddef>
 #include <cstdint>

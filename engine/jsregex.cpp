@@ -425,7 +425,7 @@ class Parser {
           if (isSet) {  // [a-\d]: Annex B treats '-' literally
             n->ranges.push_back({lo, lo});
             n->ranges.push_back({'-', '-'});
-            for (Range r : set) n->ranges.push_back(std::move(r));  // no range insert: 0.7 KB of wasm
+            for (Range r : set) n->ranges.push_back(std::move(r));
             continue;
           }
         } else {

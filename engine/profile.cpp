@@ -17,13 +17,15 @@ class Reader {
  public:
   explicit Reader(std::string* error) : error_(error) {}
   bool failed() const { return failed_; }
+  // "at.key"; either may be empty.
+  static std::string join(const std::string& at, std::string_view key) {
+    std::string path = at;
+    if (!at.empty() && !key.empty()) path += '.';
+    path += key;
+    return path;
+  }
   bool fail(const std::string& at, std::string_view key, const char* msg) {
-    if (!failed_ && error_) {
-      std::string path = at;
-      if (!at.empty() && !key.empty()) path += '.';
-      path += key;
-      *error_ = "corrupted profile: " + path + ": " + msg;
-    }
+    if (!failed_ && error_) *error_ = "corrupted profile: " + join(at, key) + ": " + msg;
     failed_ = true;
     return false;
   }
@@ -79,7 +81,7 @@ class Reader {
              size_t maxLength, bool required = false) {
     const Json* o = obj(j, at, key, required);
     if (!o) return !failed_;
-    std::string path = at.empty() ? key : at + "." + key;
+    const std::string path = join(at, key);
     for (auto it = o->begin(); it != o->end(); ++it) {
       if (!it.value().is_string()) return fail(path, it.key(), "must be a string");
       if (it.value().get_ref<const std::string&>().size() > maxLength) return fail(path, it.key(), "too long");
@@ -92,7 +94,7 @@ class Reader {
               bool required = false) {
     const Json* o = obj(j, at, key, required);
     if (!o) return !failed_;
-    std::string path = at.empty() ? key : at + "." + key;
+    const std::string path = join(at, key);
     for (auto it = o->begin(); it != o->end(); ++it)
       if (!num(*o, path, it.key(), &(*out)[it.key()])) return false;
     return true;
@@ -101,7 +103,7 @@ class Reader {
   bool reals(const Json& j, const std::string& at, const char* key, std::map<std::string, double>* out) {
     const Json* o = obj(j, at, key, false);
     if (!o) return !failed_;
-    std::string path = at.empty() ? key : at + "." + key;
+    const std::string path = join(at, key);
     for (auto it = o->begin(); it != o->end(); ++it)
       if (!real(it.value(), path, it.key(), &(*out)[it.key()])) return false;
     return true;
