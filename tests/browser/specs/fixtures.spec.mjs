@@ -2,6 +2,8 @@
 // native engine) replayed in the browser against the release bundle: the
 // same steps as `omotenashi decide` (setContext, profile, beginPage,
 // decideAll at the fixture's time, seed 1) must give the same decisions.
+// Then the two places where the browser build differs from the native one
+// (engine/host.h): numbers, and e^eps in randomized response.
 import { test, expect } from '@playwright/test';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -10,15 +12,17 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const folder = join(root, 'tests/fixtures/decide');
 const files = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.json')).sort() : [];
+const demoRules = readFileSync(join(root, 'demo/rules.json'), 'utf8');
+
+// Every test here drives the engine's Embind API directly, on one blank page.
+let page;
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await page.goto('/pages/blank.html');
+});
+test.afterAll(async () => { await page.close(); });
 
 test.describe('golden decide fixtures', () => {
-  let page;
-  test.beforeAll(async ({ browser }) => {
-    page = await browser.newPage();
-    await page.goto('/pages/blank.html');
-  });
-  test.afterAll(async () => { await page.close(); });
-
   for (const file of files) {
     test(`fixture ${file}`, async () => {
       const c = JSON.parse(readFileSync(join(folder, file), 'utf8'));
@@ -45,9 +49,7 @@ test.describe('golden decide fixtures', () => {
 // (engine/host.h); integers stay exact 64-bit values read by the engine.
 // The stored profile is read and written back as text, so every kind of number
 // is checked as the engine sees it, not after JSON.parse.
-test('numbers: integers exact, doubles as JavaScript reads and writes them, overflow an error', async ({ page }) => {
-  await page.goto('/pages/blank.html');
-  const rulesText = readFileSync(join(root, 'demo/rules.json'), 'utf8');
+test('numbers: integers exact, doubles as JavaScript reads and writes them, overflow an error', async () => {
   const got = await page.evaluate(async (rulesText) => {
     const M = await window.omotenashi._load();
     const e = new M.Engine(rulesText, 0, 1);
@@ -65,7 +67,7 @@ test('numbers: integers exact, doubles as JavaScript reads and writes them, over
       const hugeExponent = e.loadProfile(profile('"a":{"d":1e400}'), now);
       return { loaded, products, tooBig, hugeExponent };
     } finally { e.delete(); }
-  }, rulesText);
+  }, demoRules);
   expect(got.loaded).toBe('');
   expect(got.products).toBe('"products":{' +
     '"a":{"c":"","v":9007199254740993,"d":0.30000000000000004,"t":0},"b":{"c":"","v":18,"d":1e-7,"t":0},' +
@@ -78,9 +80,7 @@ test('numbers: integers exact, doubles as JavaScript reads and writes them, over
 // Randomized response in the browser build takes e^eps from Math.exp
 // (engine/host.h). Over many seeded devices the true cell of a field's report
 // is kept with probability e^eps / (e^eps + d - 1), the rest spread evenly.
-test('reports: the true answer is kept as often as randomized response says', async ({ page }) => {
-  await page.goto('/pages/blank.html');
-  const rulesText = readFileSync(join(root, 'demo/rules.json'), 'utf8');
+test('reports: the true answer is kept as often as randomized response says', async () => {
   const reports = await page.evaluate(async (rulesText) => {
     const M = await window.omotenashi._load();
     const monday = Date.UTC(2026, 10, 16, 10);
@@ -96,7 +96,7 @@ test('reports: the true answer is kept as often as randomized response says', as
       } finally { e.delete(); }
     }
     return out;
-  }, rulesText);
+  }, demoRules);
   expect(reports.length).toBe(400);
   const { d, eps } = reports[0];
   const counts = {};
