@@ -771,9 +771,9 @@ function omoCreate(factory, wasmUrl) {
       return r.text();
     });
     var moduleReady = loadModule(cfg.wasmBinary);
-    // The stored profile is read while the wasm compiles.
     // The stored profile is read as soon as the runtime is up (IDBFS fills
     // MEMFS, which needs the wasm memory), before the first decision.
+    // Reading it during the compile measured no faster (docs/benchmarks.md).
     var loadedAtStart = state === 'granted' && !!store;
     var stored = loadedAtStart ? moduleReady.then(function () {
       return new Promise(function (resolve) {
