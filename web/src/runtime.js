@@ -261,7 +261,13 @@ function omoCreate(factory, wasmUrl) {
     if (!relayed) post({ t: 'signal', s: s, at: at });
     return '';
   }
-  var signal = function (s) {
+  var signal = function (raw) {
+    // From here on a signal is plain JSON data, copied when it arrives. What
+    // cannot be written as JSON (a BigInt, a throwing getter or toJSON) is
+    // the caller's error and never reaches the engine; functions and
+    // undefined values are dropped, as JSON.stringify drops them.
+    var s;
+    try { s = JSON.parse(JSON.stringify(raw)); } catch (e) { return 'the signal is not JSON data (' + e.message + ')'; }
     if (!isReady) { pending.push({ s: s, at: now(), granted: state === 'granted' }); return ''; }
     if (!engine || state !== 'granted') return '';   // pending/denied: decisions from page context only
     try {
@@ -362,7 +368,8 @@ function omoCreate(factory, wasmUrl) {
       if (it.item_category) s.category = String(it.item_category);
       if (type === 'purchase') return order.push(s);
       s.type = type;
-      if (type !== 'view' && it.quantity > 0) s.quantity = Math.floor(it.quantity);
+      var q = Number(it.quantity);   // Number, not Math.floor, reads a BigInt
+      if (type !== 'view' && q > 0) s.quantity = Math.floor(q);
       signalFromPage(s);
     });
     // A purchase is one order of its items; a re-pushed transaction counts once.
@@ -372,15 +379,26 @@ function omoCreate(factory, wasmUrl) {
       signalFromPage(s);
     }
   }
+  // The site's dataLayer.push must never throw because of us: an entry we
+  // cannot read (a throwing getter, a Proxy) is reported and skipped.
+  function readLayer(list) {
+    Array.prototype.forEach.call(list, function (e) {
+      try { layerEntry(e); } catch (x) { report('dataLayer: an entry could not be read (' + x.message + ')', true); }
+    });
+  }
   function watchDataLayer() {
-    var dl = window.dataLayer = window.dataLayer || [];
-    Array.prototype.forEach.call(dl, layerEntry);
-    var push = dl.push;
-    dl.push = function () {
-      var r = push.apply(dl, arguments);
-      Array.prototype.forEach.call(arguments, layerEntry);
-      return r;
-    };
+    try {
+      var dl = window.dataLayer = window.dataLayer || [];
+      readLayer(dl);
+      var push = dl.push;
+      if (typeof push !== 'function') throw new Error('it has no push()');
+      var wrapped = dl.push = function () {
+        var r = push.apply(dl, arguments);
+        readLayer(arguments);
+        return r;
+      };
+      if (dl.push !== wrapped) throw new Error('its push() cannot be replaced');   // frozen, outside strict mode
+    } catch (x) { report('dataLayer is not a list its pushes can be read from (' + x.message + ')', true); }
   }
 
   // ---------------------------------------------------------------- consent

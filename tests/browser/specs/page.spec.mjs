@@ -100,6 +100,64 @@ test('GA4 dataLayer ecommerce, including pushes made before the script loaded', 
   expect(errors).toEqual([]);
 });
 
+// What the site gets wrong is the site's error, reported clearly; it never
+// stops personalization, and the site's own dataLayer.push never throws.
+test('unreadable dataLayer entries and non-JSON track() data: a clear error, the page goes on', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.addInitScript(() => {
+    localStorage.setItem('omotenashi.consent', 'granted');
+    // track() before ready, with a value JSON cannot write.
+    Object.defineProperty(window, 'omotenashi', {
+      configurable: true,
+      set(api) {
+        Object.defineProperty(window, 'omotenashi', { value: api, writable: true, configurable: true });
+        try { api.track('view', { sku: 'sku-bed', n: 1n }); } catch (e) { window.earlyError = e.message; }
+      },
+    });
+  });
+  await page.goto('/pages/datalayer.html');
+  await ready(page);
+  await expect(page.locator('#promo')).toHaveText('10% off the bed you looked at');
+  const r = await page.evaluate(() => {
+    const thrown = (e) => { throw new Error(e); };
+    const entries = [
+      { get event() { return thrown('a throwing getter'); } },
+      new Proxy({}, { get: () => thrown('a hostile Proxy') }),
+      ['consent', 'update', new Proxy({}, { get: () => thrown('a hostile consent object') })],
+      { event: 'view_item', ecommerce: { items: [{ item_id: { toString: () => thrown('a throwing toString') } }] } },
+      { event: 'add_to_cart', ecommerce: { items: [{ item_id: 'sku-ball', quantity: 2n }] } },   // readable: a BigInt quantity
+    ];
+    const pushes = entries.map((e) => { try { window.dataLayer.push(e); return 'ok'; } catch (x) { return x.message; } });
+    let late = '';
+    try { window.omotenashi.track('view', { sku: 'sku-toy', n: 1n }); } catch (e) { late = e.message; }
+    return { pushes, late, early: window.earlyError };
+  });
+  expect(r.pushes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+  expect(r.early).toBe('track: the signal is not JSON data (Do not know how to serialize a BigInt)');
+  expect(r.late).toBe(r.early);
+  // The BigInt quantity was read, and the engine still decides.
+  await expect(page.locator('#greeting')).toHaveText('Your cart is waiting');
+  const cart = (await page.evaluate(() => window.omotenashi.exportData())).profile.profile.behavior.cart;
+  expect(cart).toEqual({ 'sku-ball': 2 });
+  expect(errors).toEqual([
+    'omotenashi: dataLayer: an entry could not be read (a throwing getter)',
+    'omotenashi: dataLayer: an entry could not be read (a hostile Proxy)',
+    'omotenashi: dataLayer: an entry could not be read (a hostile consent object)',
+    'omotenashi: dataLayer: an entry could not be read (a throwing toString)',
+  ]);
+});
+
+// A module is strict code: assigning to a frozen dataLayer's push throws there.
+test('a dataLayer that cannot be watched is reported; the ES module still personalizes', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.addInitScript(() => { window.dataLayer = Object.freeze([]); });
+  await page.goto('/pages/module.html');
+  await ready(page);
+  expect(await page.evaluate(() => window.omotenashi.decide().map((d) => d.slot))).toContain('greeting');
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(/^omotenashi: dataLayer is not a list its pushes can be read from \(.*not extensible/);
+});
+
 test('a hostile profile value is shown as text and runs nothing', async ({ page }) => {
   const errors = watchConsole(page);
   const dialogs = [];
