@@ -898,13 +898,15 @@ function omoCreate(factory, wasmUrl) {
     return api.ready.then(function () {
       if (!fields || typeof fields !== 'object' || Array.isArray(fields)) throw new Error('setProfile: expected an object of profile fields');
       if (!engine) throw new Error('setProfile: the engine is not available');
+      var text;
+      try { text = JSON.stringify(fields); } catch (e) { throw new Error('setProfile: the fields are not JSON data (' + e.message + ')'); }
       var t = now();
       // Without consent the fields are checked, then the profile is put back.
       var before = state === 'granted' ? null : engine.saveProfile();
-      var err = engine.setProfile(JSON.stringify(fields), t);
+      var err = engine.setProfile(text, t);
       if (err) throw new Error(err);
       if (before !== null) { engine.loadProfile(before, t); return; }
-      post({ t: 'profile', fields: fields, at: t });
+      post({ t: 'profile', fields: JSON.parse(text), at: t });   // plain data: it can be cloned
       redecide();
       scheduleSave();
     });
@@ -936,12 +938,13 @@ function omoCreate(factory, wasmUrl) {
   };
   api.forget = function () { return erase('pending', false).then(function () { emit('consent', { state: 'pending', previous: 'forget', source: 'visitor' }); }); };
   api.on = function (type, cb) {
-    if (!listeners[type]) throw new Error("on: unknown event type '" + type + "'");
+    if (!Object.prototype.hasOwnProperty.call(listeners, type)) throw new Error("on: unknown event type '" + type + "'");
+    if (typeof cb !== 'function') throw new Error('on: expected a function to call');
     listeners[type].push(cb);
     return function () { api.off(type, cb); };
   };
   api.off = function (type, cb) {
-    var l = listeners[type];
+    var l = Object.prototype.hasOwnProperty.call(listeners, type) && listeners[type];
     if (l && l.indexOf(cb) >= 0) l.splice(l.indexOf(cb), 1);
   };
   return api;

@@ -147,6 +147,32 @@ test('unreadable dataLayer entries and non-JSON track() data: a clear error, the
   ]);
 });
 
+test('API calls with the wrong kind of argument get an Error naming the call', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await grant(page);
+  const r = await page.evaluate(async () => {
+    const o = window.omotenashi;
+    const message = async (f) => { try { await f(); return 'no error'; } catch (e) { return e.message; } };
+    return {
+      listener: await message(() => o.on('decision', 5)),
+      inherited: await message(() => o.on('constructor', () => {})),
+      fields: await message(() => o.setProfile({ name: 1n })),
+      good: await message(() => o.setProfile({ name: 'Aiko' })),
+    };
+  });
+  expect(r).toEqual({
+    listener: 'on: expected a function to call',
+    inherited: "on: unknown event type 'constructor'",
+    fields: 'setProfile: the fields are not JSON data (Do not know how to serialize a BigInt)',
+    good: 'no error',
+  });
+  // The name was stored and its decision emitted: nothing registered failed.
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+  expect(errors).toEqual([]);
+});
+
 // A module is strict code: assigning to a frozen dataLayer's push throws there.
 test('a dataLayer that cannot be watched is reported; the ES module still personalizes', async ({ page }) => {
   const errors = watchConsole(page);
