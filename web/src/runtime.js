@@ -582,10 +582,16 @@ function omoCreate(factory, wasmUrl) {
     if (m.t === 'forget') return setConsent('pending', false, true);
     if (!isReady || !engine || state !== 'granted') return;
     try {
-      if (m.t === 'signal' && m.s) {
-        apply(m.s, m.at, true);
-      } else if (m.t === 'profile' && m.fields) {
-        engine.setProfile(JSON.stringify(m.fields), m.at);
+      if (m.t === 'signal' || m.t === 'profile') {
+        // Another tab's message (perhaps from another version of this script)
+        // is input like any other: plain JSON data, at a time within two days
+        // of this tab's clock (the owner's preview shifts a clock by less than
+        // a day), or it is ignored. Only the engine's own failure stops it.
+        var data;
+        try { data = JSON.parse(JSON.stringify(m.t === 'signal' ? m.s : m.fields)); } catch (e) { return; }
+        if (!data || typeof data !== 'object' || !(Math.abs(m.at - now()) < 1728e5)) return;
+        if (m.t === 'signal') apply(data, m.at, true);
+        else engine.setProfile(JSON.stringify(data), m.at);
       } else if (m.t === 'hello') {
         post({ t: 'state', to: m.from, text: engine.saveProfile() });
         return;

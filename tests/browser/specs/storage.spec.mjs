@@ -136,7 +136,7 @@ test('two tabs at once: no signal lost, each sees the other within a second', as
   });
 });
 
-test('a garbage profile from another tab leaves this tab\'s profile as it was', async ({ baseURL }) => {
+test('garbage from another tab (profiles, signals, fields) leaves this tab\'s profile and engine as they were', async ({ baseURL }) => {
   await withBrowser(baseURL, async (b) => {
     const a = await grantedWithName(b.context);
     const c = await b.context.newPage();
@@ -157,6 +157,14 @@ test('a garbage profile from another tab leaves this tab\'s profile as it was', 
       ch.postMessage({ t: 'state', to, text: '{garbage' });
       ch.postMessage({ t: 'state', to, text: '{"v":99,"deviceId":"x"}' });
       ch.postMessage({ t: 'state', to, text: 42 });
+      // Signals and fields that are not JSON data, or not of this day.
+      const now = Date.now();
+      ch.postMessage({ t: 'signal', s: { type: 'add_to_cart', sku: 'sku-toy', n: 1n }, at: now });
+      ch.postMessage({ t: 'signal', s: { type: 'add_to_cart', sku: 'sku-toy' }, at: 'soon' });
+      ch.postMessage({ t: 'signal', s: { type: 'add_to_cart', sku: 'sku-toy' }, at: NaN });
+      ch.postMessage({ t: 'signal', s: { type: 'add_to_cart', sku: 'sku-toy' }, at: 1e300 });
+      ch.postMessage({ t: 'profile', fields: { name: 1n }, at: now });
+      ch.postMessage({ t: 'profile', fields: { name: 'Mallory' } });
     }, to);
     await c.waitForTimeout(300);
     await c.click('#add-bed');   // a signal: decided again and saved from what the engine holds
