@@ -192,6 +192,9 @@ function omoCreate(factory, wasmUrl) {
       painted.delete(el);
     });
   }
+  // Text never goes into an element that would run or apply it: a script
+  // whose text changes may run (an empty one had not run yet), a style applies.
+  function inert(el) { return el.localName !== 'script' && el.localName !== 'style'; }
   // Paints one element; returns true when a personalized decision is on it.
   function paintElement(el, d) {
     var key = JSON.stringify([d.variant, d.text, d.image, d.imageSrc, d.items]);
@@ -219,7 +222,7 @@ function omoCreate(factory, wasmUrl) {
       // An element holding an image keeps it: text goes to its
       // [data-omo-text] child, or is not shown.
       var target = el.querySelector('[data-omo-text]') || (o.img ? null : el);
-      if (target) { target.textContent = d.text; o.changed = true; }
+      if (target && inert(target)) { target.textContent = d.text; o.changed = true; }
     }
     el.setAttribute('data-omo-variant', d.variant);
     if (d.items && d.items.length) el.setAttribute('data-omo-items', d.items.join(' '));
@@ -233,6 +236,7 @@ function omoCreate(factory, wasmUrl) {
     document.querySelectorAll('[data-omo-slot]').forEach(function (el) {
       var d = bySlot[el.getAttribute('data-omo-slot')];
       if (!d) { el.setAttribute('data-omo-painted', ''); return; }  // not in the rules: stays as it is
+      if (!inert(el)) return report('slot "' + d.slot + '" is on a <' + el.localName + '> element, which is never painted', true);
       if (paintElement(el, d)) onScreen[d.slot] = 1;
     });
     var changed = false;

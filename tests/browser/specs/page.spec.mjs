@@ -201,6 +201,28 @@ test('a hostile profile value is shown as text and runs nothing', async ({ page 
   expect(errors).toEqual([]);
 });
 
+// An empty <script> has not run yet: text put into it would run. Profile
+// values reach slot text, so a slot on a script or a style is never painted.
+test('a slot on a <script> or <style> element is never painted', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await grant(page);
+  await page.evaluate(() => {
+    document.body.insertAdjacentHTML('beforeend', '<script data-omo-slot="promo"></script><style data-omo-slot="greeting"></style>' +
+      '<div data-omo-slot="greeting" id="framed"><img src="/pages/img/default.svg" alt=""><script data-omo-text></script></div>');
+  });
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+  await page.evaluate(() => window.omotenashi.track('view', { sku: 'sku-bed' }));
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+  await expect(page.locator('#promo')).toHaveText('10% off the bed you looked at');
+  expect(await page.evaluate(() => [...document.querySelectorAll('script[data-omo-slot], style[data-omo-slot], [data-omo-text]')].map((e) => e.textContent))).toEqual(['', '', '']);
+  expect(errors.sort()).toEqual([
+    'omotenashi: slot "greeting" is on a <style> element, which is never painted',
+    'omotenashi: slot "promo" is on a <script> element, which is never painted',
+  ]);
+});
+
 test('profile input is validated against the rules schema; nothing invalid is stored', async ({ page }) => {
   const errors = watchConsole(page);
   await page.goto('/pages/shop.html');
