@@ -667,7 +667,7 @@ function omoCreate(factory, wasmUrl) {
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.disabled || /^(submit|button|reset|file)$/.test(el.type)) return;
       if ((el.type === 'radio' || el.type === 'checkbox') && !el.checked) return;
-      if (!(el.name in schema) && !form.hasAttribute('data-omo-strict')) return;
+      if (!Object.prototype.hasOwnProperty.call(schema, el.name) && !form.hasAttribute('data-omo-strict')) return;
       fields[el.name] = el.value === '' ? null : el.value;
       if (el.setCustomValidity) el.setCustomValidity('');
     });
@@ -676,7 +676,8 @@ function omoCreate(factory, wasmUrl) {
       form.removeAttribute('data-omo-error');
     }, function (e) {
       // Submitted before the engine was ready, and it failed to load: submit as without us.
-      if (!engine) return form.submit();
+      // (From the prototype: a control named "submit" hides form.submit.)
+      if (!engine) return HTMLFormElement.prototype.submit.call(form);
       form.removeAttribute('data-omo-saved');
       form.setAttribute('data-omo-error', e.message);
       var bad = Object.keys(fields).filter(function (k) { return e.message.indexOf(k) >= 0; })[0];

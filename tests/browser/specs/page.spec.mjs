@@ -233,6 +233,8 @@ test('profile input is validated against the rules schema; nothing invalid is st
   expect(await msg({ shoeSize: '42' })).toContain('shoeSize');
   expect(await msg({ name: 'x'.repeat(41) })).toContain('name');
   // The form: the invalid field is named, the valid one is not stored either.
+  // A control named after an Object.prototype member is not a field of the schema.
+  await page.evaluate(() => document.getElementById('profile').insertAdjacentHTML('beforeend', '<input type="hidden" name="constructor" value="x">'));
   await page.fill('#name', 'Ken');
   await page.selectOption('#pet', 'dragon');
   await page.click('#save');
@@ -384,6 +386,8 @@ test('a profile form submitted before ready submits natively when the engine the
     await route.fulfill({ status: 500, body: 'down' });
   });
   await page.goto('/pages/shop.html');
+  // A button named "submit" (common) hides the form's submit() method.
+  await page.evaluate(() => { document.getElementById('save').name = 'submit'; });
   await page.fill('#name', 'Aiko');
   await page.click('#save');
   await page.waitForTimeout(300);
