@@ -43,7 +43,9 @@ function omoCreate(factory, wasmUrl) {
   var log = [];               // signals applied on this page: replayed after a reload of the profile
   var painted = new WeakMap();    // element -> key of what is painted
   var originals = new WeakMap();  // element -> its own content (the default)
-  var lastVariant = {};           // slot -> variant painted (for 'decision' events and shown())
+  // Maps keyed by names from the rules, the page or the site's code have no
+  // prototype: a slot or field named __proto__ or constructor is a key like any other.
+  var lastVariant = Object.create(null);   // slot -> variant painted (for 'decision' events and shown())
   var hideSheet = null, hideTimer = 0;
   var domParsed = false;
   var channel = null;
@@ -51,7 +53,7 @@ function omoCreate(factory, wasmUrl) {
   var lastStoredText = '';
   var afterSave = [];          // flush() callbacks waiting for the write in flight
   var sending = false;
-  var errorsReported = {};
+  var errorsReported = Object.create(null);
   var tabId = randomId();
   var resolveReady;
   api.ready = new Promise(function (r) { resolveReady = r; });
@@ -230,9 +232,9 @@ function omoCreate(factory, wasmUrl) {
     return true;
   }
   function paint(decisions, t) {
-    var bySlot = {};
+    var bySlot = Object.create(null);
     decisions.forEach(function (d) { bySlot[d.slot] = d; });
-    var onScreen = {};
+    var onScreen = Object.create(null);
     document.querySelectorAll('[data-omo-slot]').forEach(function (el) {
       var d = bySlot[el.getAttribute('data-omo-slot')];
       if (!d) { el.setAttribute('data-omo-painted', ''); return; }  // not in the rules: stays as it is
@@ -357,7 +359,7 @@ function omoCreate(factory, wasmUrl) {
 
   // GA4 ecommerce in window.dataLayer, and Consent Mode v2 commands.
   var seenLayer = new WeakSet();
-  var GA_TYPES = { view_item: 'view', add_to_cart: 'add_to_cart', remove_from_cart: 'remove_from_cart', purchase: 'purchase', view_cart: 'cart_view' };
+  var GA_TYPES = Object.assign(Object.create(null), { view_item: 'view', add_to_cart: 'add_to_cart', remove_from_cart: 'remove_from_cart', purchase: 'purchase', view_cart: 'cart_view' });
   function layerEntry(e) {
     if (!e || typeof e !== 'object' || seenLayer.has(e)) return;
     seenLayer.add(e);
@@ -662,7 +664,7 @@ function omoCreate(factory, wasmUrl) {
     if (!form || !form.matches || !form.matches('form[data-omo-profile]')) return;
     if (isReady && !engine) return;   // the engine failed: the form does what it would without us
     ev.preventDefault();
-    var fields = {};
+    var fields = Object.create(null);
     var schema = (rulesDoc && rulesDoc.profile && rulesDoc.profile.fields) || {};
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.disabled || /^(submit|button|reset|file)$/.test(el.type)) return;
@@ -924,7 +926,7 @@ function omoCreate(factory, wasmUrl) {
   };
   api.track = function (type, props) {
     if (typeof type !== 'string' || !type) throw new Error('track: expected an event type');
-    var s = {};
+    var s = Object.create(null);
     if (props && typeof props === 'object') Object.keys(props).forEach(function (k) { s[k] = props[k]; });
     s.type = type;
     var err = signal(s);

@@ -1,6 +1,11 @@
 // The page runtime: painting, signals, safety, CSP, failure (first paint: paint.spec.mjs).
 import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { watchConsole, ready, storageSnapshot, DEFAULTS, grant } from './helpers.mjs';
+
+const pagesDir = join(dirname(fileURLToPath(import.meta.url)), '../pages');
 
 test('first visit: defaults at once, nothing stored, nothing sent (pending)', async ({ page }) => {
   const errors = watchConsole(page);
@@ -221,6 +226,34 @@ test('a slot on a <script> or <style> element is never painted', async ({ page }
     'omotenashi: slot "greeting" is on a <style> element, which is never painted',
     'omotenashi: slot "promo" is on a <script> element, which is never painted',
   ]);
+});
+
+// Slot names come from the rules and the page, event names from the site's
+// dataLayer: names that are also Object.prototype members are names like any other.
+test('a slot named __proto__, a slot named toString and a dataLayer event named constructor', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.route('**/pages/rules.json', async (route) => {
+    const rules = JSON.parse(readFileSync(join(pagesDir, 'rules.json'), 'utf8'));
+    rules.slots = JSON.parse(JSON.stringify(rules.slots).replace('{', '{"__proto__":' + JSON.stringify(rules.slots.promo) + ','));
+    await route.fulfill({ contentType: 'application/json', body: JSON.stringify(rules) });
+  });
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await grant(page);
+  await page.evaluate(() => {
+    window.decisions = [];
+    window.omotenashi.on('decision', (d) => window.decisions.push(d.slot));
+    document.body.insertAdjacentHTML('beforeend', '<p data-omo-slot="__proto__" id="proto">own</p><p data-omo-slot="toString" id="tostring">own</p>');
+    window.dataLayer.push({ event: 'constructor', ecommerce: { items: [{ item_id: 'sku-bed' }] } });
+  });
+  await page.evaluate(() => window.omotenashi.track('view', { sku: 'sku-bed' }));
+  await expect(page.locator('#proto')).toHaveText('10% off the bed you looked at');
+  await page.evaluate(() => window.omotenashi.track('add_to_cart', { sku: 'sku-ball' }));
+  await expect(page.locator('#greeting')).toHaveText('Your cart is waiting');
+  await expect(page.locator('#tostring')).toHaveText('own');
+  expect(await page.locator('#tostring').getAttribute('data-omo-variant')).toBe(null);
+  expect(await page.evaluate(() => window.decisions.filter((s) => s === '__proto__').length)).toBe(1);
+  expect(errors).toEqual([]);
 });
 
 test('profile input is validated against the rules schema; nothing invalid is stored', async ({ page }) => {
