@@ -206,6 +206,13 @@ void Collector::routes() {
   s.set_write_timeout(5);
   // No request log at all: nothing to leak an address through.
   s.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
+  // A decoded path holding a NUL byte ("/index.html%00.txt") would be cut
+  // short by every file call: the mount served index.html under that name.
+  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (req.path.find('\0') == std::string::npos) return httplib::Server::HandlerResponse::Unhandled;
+    sendError(res, 400, "path: holds a NUL byte");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   std::string staticDir = opt_.staticDir;
   s.set_error_handler([staticDir](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;

@@ -614,6 +614,14 @@ TEST_F(CollectorTest, StaticFilesAndFoldersWithoutTheirSlash) {
   auto escape = client->Get("/../etc");
   ASSERT_TRUE(escape);
   EXPECT_NE(escape->status, 301);
+  // A NUL byte does not cut the path short: not index.html under another name.
+  auto nul = client->Get("/index.html%00.txt");
+  ASSERT_TRUE(nul);
+  EXPECT_EQ(nul->status, 400);
+  EXPECT_EQ(nul->body, R"({"error":"path: holds a NUL byte"})");
+  auto nulFolder = client->Get("/cart%00");
+  ASSERT_TRUE(nulFolder);
+  EXPECT_EQ(nulFolder->status, 400);
 }
 
 }  // namespace
