@@ -4,13 +4,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 #include "engine.h"
+#include "files.h"
 #include "parse.h"
 #ifdef OMO_WITH_SERVER
 #include "commands.h"
@@ -25,21 +23,7 @@ constexpr const char* kUsage =
     "  omotenashi serve [--port N] [--db sqlite:PATH] [--static DIR] [--token T]\n"
     "  omotenashi simulate --rules R.json --visitors N [--seed S] [--post URL]\n";
 
-bool readFile(const std::string& path, std::string* out, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = path + ": cannot read (" + std::strerror(errno) + ")";
-    return false;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  if (out->size() > 16 * 1024 * 1024) {
-    *error = path + ": larger than 16 MiB";
-    return false;
-  }
-  return true;
-}
+using omo::readFile;
 
 int fail(const std::string& message) {
   std::cerr << "omotenashi: " << message << "\n";

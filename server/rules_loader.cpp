@@ -1,9 +1,8 @@
 #include "rules_loader.h"
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
+#include "files.h"
 #include "rules.h"
 
 namespace omo {
@@ -11,15 +10,13 @@ namespace server {
 
 bool loadRulesFile(const std::string& path, std::vector<MeasurementTask>* tasks, std::string* site,
                    std::string* cfg, const char* who) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    std::fprintf(stderr, "%s: cannot read %s\n", who, path.c_str());
+  std::string text, error;
+  if (!readFile(path, &text, &error)) {
+    std::fprintf(stderr, "%s: %s\n", who, error.c_str());
     return false;
   }
-  std::ostringstream ss;
-  ss << f.rdbuf();
   Diagnostics diags;
-  auto rules = Ruleset::compileText(ss.str(), &diags);
+  auto rules = Ruleset::compileText(text, &diags);
   if (!rules) {
     for (const auto& d : diags.list())
       std::fprintf(stderr, "%s:%s: %s\n", path.c_str(), d.pointer.c_str(), d.message.c_str());

@@ -15,8 +15,8 @@ struct Result {
   std::string out;  // stdout and stderr together
 };
 
-Result run(const std::string& args) {
-  std::string cmd = std::string(OMO_CLI) + " " + args + " 2>&1";
+Result run(const std::string& args, const std::string& prefix = "") {
+  std::string cmd = prefix + std::string(OMO_CLI) + " " + args + " 2>&1";
   Result r{-1, ""};
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
@@ -76,6 +76,14 @@ TEST(Cli, DecidePrintsDecisionsAsJson) {
   EXPECT_NE(r.out.find("Welcome back, Aiko!"), std::string::npos) << r.out;
 }
 
+// A file that never ends is read only up to the bound (the timeout stops a
+// regression instead of letting it read forever).
+TEST(Cli, EndlessFileStopsAtTheBound) {
+  Result r = run("lint /dev/zero", "timeout 60 ");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_EQ(r.out, "omotenashi: /dev/zero: larger than 16 MiB\n");
+}
+
 TEST(Cli, BadInputGetsOneLineAndNonZeroExit) {
   std::string ctx = write("ctx2.json", R"({"now": 1795406400000})");
   std::string good = write("p.json", R"({"fields": {"pet": "dog"}})");
@@ -84,6 +92,8 @@ TEST(Cli, BadInputGetsOneLineAndNonZeroExit) {
       {"frobnicate", "unknown command"},
       {"lint", "lint takes one file"},
       {"lint /nonexistent/rules.json", "cannot read"},
+      {"lint " + testing::TempDir(), "is a folder, not a file"},
+      {"decide --rules " + kRules + " --context " + ctx + " --profile " + testing::TempDir(), "is a folder, not a file"},
       {"decide --rules " + kRules, "needs --rules and --context"},
       {"decide --rules " + kRules + " --context " + write("c.json", "[1,2") , "not valid JSON"},
       {"decide --rules " + kRules + " --context " + write("c3.json", R"({"device": "fridge", "now": 1})"), "context.device"},
