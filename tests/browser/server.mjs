@@ -30,7 +30,9 @@ function send(res, status, body, headers = {}) {
   res.end(body);
 }
 
-export function start(port = 0) {
+// { cacheBundle: true }: /dist/ files are cacheable (max-age) as a site would
+// serve them, for the first-paint benchmark; everything else stays no-store.
+export function start(port = 0, { cacheBundle = false } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     const path = decodeURIComponent(url.pathname);
@@ -52,6 +54,7 @@ export function start(port = 0) {
     return serveFile(res, mounts, path, send, async (ext) => {
       const slow = +url.searchParams.get('slow') || 0;
       if (slow) await new Promise((r) => setTimeout(r, slow));
+      if (cacheBundle && path.startsWith('/dist/')) return { 'cache-control': 'public, max-age=3600' };
       return ext === '.html' && url.searchParams.get('csp') === '1' ? { 'content-security-policy': CSP } : {};
     });
   });
