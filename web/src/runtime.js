@@ -28,6 +28,7 @@ var DWELL_FLUSH_S = 2;                   // a dwell signal every 2 visible secon
 var SAVE_DEBOUNCE_MS = 250;
 var NEWER_SCHEMA = 'profile from a newer version';   // engine's Profile::kNewerSchema
 var LOG_MAX = 200;                       // signals replayed after a profile reload (< engine's 256 ids)
+var PENDING_MAX = 1000;                  // signals kept from before the engine is ready
 
 function omoCreate(factory, wasmUrl) {
   var api = {};
@@ -274,7 +275,13 @@ function omoCreate(factory, wasmUrl) {
     // undefined values are dropped, as JSON.stringify drops them.
     var s;
     try { s = JSON.parse(JSON.stringify(raw)); } catch (e) { return 'the signal is not JSON data (' + e.message + ')'; }
-    if (!isReady) { pending.push({ s: s, at: now(), granted: state === 'granted' }); return ''; }
+    if (!isReady) {
+      // Bounded: a page whose engine never starts (init() never called) keeps
+      // no growing backlog.
+      if (pending.length >= PENDING_MAX) return 'more than ' + PENDING_MAX + ' signals before the engine was ready: the later ones are dropped';
+      pending.push({ s: s, at: now(), granted: state === 'granted' });
+      return '';
+    }
     if (!engine || state !== 'granted') return '';   // pending/denied: decisions from page context only
     try {
       if (!s.id) s.id = randomId();
@@ -876,6 +883,7 @@ function omoCreate(factory, wasmUrl) {
     }).catch(function (e) {
       engine = null;
       isReady = true;
+      pending = [];
       restoreAll();
       reveal();
       report(e && e.message || String(e), true);

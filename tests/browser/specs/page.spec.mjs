@@ -178,6 +178,20 @@ test('API calls with the wrong kind of argument get an Error naming the call', a
   expect(errors).toEqual([]);
 });
 
+test('signals before the engine is ready are kept up to a bound (a page that never calls init)', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/pages/blank.html');   // the script without data-rules: no engine starts
+  const r = await page.evaluate(() => {
+    const messages = [];
+    for (let i = 0; i < 1001; ++i) {
+      try { window.omotenashi.track('view', { sku: 'sku-' + i }); } catch (e) { messages.push(e.message); }
+    }
+    return messages;
+  });
+  expect(r).toEqual(['track: more than 1000 signals before the engine was ready: the later ones are dropped']);
+  expect(errors).toEqual([]);
+});
+
 // A module is strict code: assigning to a frozen dataLayer's push throws there.
 test('a dataLayer that cannot be watched is reported; the ES module still personalizes', async ({ page }) => {
   const errors = watchConsole(page);
