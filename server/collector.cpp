@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "context.h"
+#include "files.h"
 
 #include <httplib.h>
 
@@ -10,8 +11,6 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 namespace omo {
 namespace server {
@@ -76,15 +75,6 @@ uint64_t urandom64() {
   }
   if (v == 0) v = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   return v;
-}
-
-bool readFile(const std::string& path, std::string* out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  *out = ss.str();
-  return true;
 }
 
 std::string utcDate(int64_t day) {
@@ -268,8 +258,8 @@ void Collector::routes() {
 }
 
 void Collector::serveFile(const std::string& path, const char* type, httplib::Response& res) {
-  std::string body;
-  if (!readFile(path, &body)) {
+  std::string body, error;
+  if (!readFile(path, &body, &error)) {
     sendError(res, 404, "dashboard asset missing (run npm ci in server/dashboard)");
     return;
   }

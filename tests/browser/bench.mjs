@@ -74,8 +74,8 @@ try {
 
   // ---- 2. navigation to personalized first paint, twice: every file served
   // with no-store (the bundle fetched and compiled anew on each page), and the
-  // bundle cached as a site would serve it (max-age), where Chrome can also
-  // reuse the wasm's compiled code (modules over 128 KB). Each server is its
+  // bundle cached as a site would serve it (max-age; Chrome may then also
+  // reuse compiled wasm code, for modules over 128 KB). Each server is its
   // own origin, so each has its own returning visitor.
   const nav = {};
   for (const [label, srv] of [['no-store', server], ['bundle cached', cachedServer]]) {

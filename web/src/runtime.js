@@ -69,6 +69,11 @@ function omoCreate(factory, wasmUrl) {
     return Array.prototype.map.call(a, function (x) { return x.toString(36); }).join('');
   }
   function parse(text) { return typeof text === 'string' ? JSON.parse(text) : text; }
+  // What a thrown value says, even when it is not an Error (a site's getter
+  // may throw null, a Symbol, or an object whose toString throws).
+  function why(x) {
+    try { return String(x && x.message || x); } catch (e) { return 'an unreadable value was thrown'; }
+  }
   function readChoice() {
     try {
       var v = localStorage.getItem(CHOICE_KEY);
@@ -225,7 +230,7 @@ function omoCreate(factory, wasmUrl) {
       // An element holding an image keeps it: text goes to its
       // [data-omo-text] child, or is not shown.
       var target = el.querySelector('[data-omo-text]') || (o.img ? null : el);
-      if (target && inert(target)) { target.textContent = d.text; o.changed = true; }
+      if (target) { target.textContent = d.text; o.changed = true; }
     }
     el.setAttribute('data-omo-variant', d.variant);
     if (d.items && d.items.length) el.setAttribute('data-omo-items', d.items.join(' '));
@@ -239,7 +244,9 @@ function omoCreate(factory, wasmUrl) {
     document.querySelectorAll('[data-omo-slot]').forEach(function (el) {
       var d = bySlot[el.getAttribute('data-omo-slot')];
       if (!d) { el.setAttribute('data-omo-painted', ''); return; }  // not in the rules: stays as it is
+      var text = el.querySelector('[data-omo-text]');
       if (!inert(el)) return report('slot "' + d.slot + '" is on a <' + el.localName + '> element, which is never painted', true);
+      if (text && !inert(text)) return report('slot "' + d.slot + '": its [data-omo-text] is a <' + text.localName + '> element, which is never painted', true);
       if (paintElement(el, d)) onScreen[d.slot] = 1;
     });
     var changed = false;
@@ -274,12 +281,13 @@ function omoCreate(factory, wasmUrl) {
     // the caller's error and never reaches the engine; functions and
     // undefined values are dropped, as JSON.stringify drops them.
     var s;
-    try { s = JSON.parse(JSON.stringify(raw)); } catch (e) { return 'the signal is not JSON data (' + e.message + ')'; }
+    try { s = JSON.parse(JSON.stringify(raw)); } catch (e) { return 'the signal is not JSON data (' + why(e) + ')'; }
     if (!isReady) {
-      // Bounded: a page whose engine never starts (init() never called) keeps
-      // no growing backlog.
-      if (pending.length >= PENDING_MAX) return 'more than ' + PENDING_MAX + ' signals before the engine was ready: the later ones are dropped';
-      pending.push({ s: s, at: now(), granted: state === 'granted' });
+      // Kept only with consent (the others would be dropped at ready), and
+      // bounded: a page whose engine never starts keeps no growing backlog.
+      if (state !== 'granted') return '';
+      if (pending.length < PENDING_MAX) pending.push({ s: s, at: now() });
+      else report('more than ' + PENDING_MAX + ' signals before the engine was ready: the later ones are dropped', true);
       return '';
     }
     if (!engine || state !== 'granted') return '';   // pending/denied: decisions from page context only
@@ -396,7 +404,7 @@ function omoCreate(factory, wasmUrl) {
   // cannot read (a throwing getter, a Proxy) is reported and skipped.
   function readLayer(list) {
     Array.prototype.forEach.call(list, function (e) {
-      try { layerEntry(e); } catch (x) { report('dataLayer: an entry could not be read (' + x.message + ')', true); }
+      try { layerEntry(e); } catch (x) { report('dataLayer: an entry could not be read (' + why(x) + ')', true); }
     });
   }
   function watchDataLayer() {
@@ -411,7 +419,7 @@ function omoCreate(factory, wasmUrl) {
         return r;
       };
       if (dl.push !== wrapped) throw new Error('its push() cannot be replaced');   // frozen, outside strict mode
-    } catch (x) { report('dataLayer is not a list its pushes can be read from (' + x.message + ')', true); }
+    } catch (x) { report('dataLayer is not a list its pushes can be read from (' + why(x) + ')', true); }
   }
 
   // ---------------------------------------------------------------- consent
@@ -452,7 +460,7 @@ function omoCreate(factory, wasmUrl) {
         reportsAllowedByCmp = !!(c[8] || c[9]);
         setConsent(c[1] && c[5] && c[6] ? 'granted' : 'denied', true);
       });
-    } catch (e) { report('__tcfapi failed: ' + e.message, true); }
+    } catch (e) { report('__tcfapi failed: ' + why(e), true); }
   }
   function gpcOn() { return navigator.globalPrivacyControl === true && config.honorGpc; }
 
@@ -602,7 +610,7 @@ function omoCreate(factory, wasmUrl) {
         // a day), or it is ignored. Only the engine's own failure stops it.
         var data;
         try { data = JSON.parse(JSON.stringify(m.t === 'signal' ? m.s : m.fields)); } catch (e) { return; }
-        if (!data || typeof data !== 'object' || !(Math.abs(m.at - now()) < 1728e5)) return;
+        if (!data || typeof data !== 'object' || typeof m.at !== 'number' || !(Math.abs(m.at - now()) < 1728e5)) return;
         if (m.t === 'signal') apply(data, m.at, true);
         else engine.setProfile(JSON.stringify(data), m.at);
       } else if (m.t === 'hello') {
@@ -653,7 +661,7 @@ function omoCreate(factory, wasmUrl) {
     var t = ev.target && ev.target.closest ? ev.target : null;
     if (!t) return;
     var c = t.closest('[data-omo-consent]');
-    if (c) { api.consent(c.getAttribute('data-omo-consent')).catch(function (e) { report(e.message); }); return; }
+    if (c) { api.consent(c.getAttribute('data-omo-consent')).catch(function (e) { report(e.message, true); }); return; }
     if (t.closest('[data-omo-forget]')) { api.forget(); return; }
     var b = t.closest('[data-omo-event]');
     if (!b) return;
@@ -668,12 +676,15 @@ function omoCreate(factory, wasmUrl) {
   }
   function onSubmit(ev) {
     var form = ev.target;
-    if (!form || !form.matches || !form.matches('form[data-omo-profile]')) return;
+    // The form's own methods through the prototypes: a control named
+    // "matches", "elements" or "submit" hides the form's property of that name.
+    if (!(form instanceof HTMLFormElement) || !Element.prototype.matches.call(form, '[data-omo-profile]')) return;
+    var controls = Object.getOwnPropertyDescriptor(HTMLFormElement.prototype, 'elements').get.call(form);
     if (isReady && !engine) return;   // the engine failed: the form does what it would without us
     ev.preventDefault();
     var fields = Object.create(null);
     var schema = (rulesDoc && rulesDoc.profile && rulesDoc.profile.fields) || {};
-    Array.prototype.forEach.call(form.elements, function (el) {
+    Array.prototype.forEach.call(controls, function (el) {
       if (!el.name || el.disabled || /^(submit|button|reset|file)$/.test(el.type)) return;
       if ((el.type === 'radio' || el.type === 'checkbox') && !el.checked) return;
       if (!Object.prototype.hasOwnProperty.call(schema, el.name) && !form.hasAttribute('data-omo-strict')) return;
@@ -685,12 +696,11 @@ function omoCreate(factory, wasmUrl) {
       form.removeAttribute('data-omo-error');
     }, function (e) {
       // Submitted before the engine was ready, and it failed to load: submit as without us.
-      // (From the prototype: a control named "submit" hides form.submit.)
       if (!engine) return HTMLFormElement.prototype.submit.call(form);
       form.removeAttribute('data-omo-saved');
       form.setAttribute('data-omo-error', e.message);
       var bad = Object.keys(fields).filter(function (k) { return e.message.indexOf(k) >= 0; })[0];
-      var input = bad && form.elements.namedItem(bad);
+      var input = bad && controls.namedItem(bad);
       if (input && input.setCustomValidity) {
         input.setCustomValidity(e.message);
         if (input.reportValidity) input.reportValidity();
@@ -866,7 +876,7 @@ function omoCreate(factory, wasmUrl) {
       var q = pending;
       pending = [];
       q.forEach(function (p) {
-        if (state !== 'granted' || !p.granted) return;   // nothing recorded from before consent
+        if (state !== 'granted') return;   // consent withdrawn meanwhile
         if (!p.s.id) p.s.id = randomId();
         var e2 = apply(p.s, p.at, false);
         if (e2) report(e2, true);
@@ -904,8 +914,8 @@ function omoCreate(factory, wasmUrl) {
       rules: String(cfg.rules),
       collect: cfg.collect ? String(cfg.collect) : '',
       honorGpc: cfg.honorGpc !== false,
-      hideTimeoutMs: cfg.hideTimeoutMs > 0 ? +cfg.hideTimeoutMs : HIDE_TIMEOUT_MS,
-      region: cfg.region || '',
+      hideTimeoutMs: typeof cfg.hideTimeoutMs === 'number' && cfg.hideTimeoutMs > 0 ? cfg.hideTimeoutMs : HIDE_TIMEOUT_MS,
+      region: typeof cfg.region === 'string' ? cfg.region : '',
       wasmBinary: cfg.wasmBinary || null
     });
     return api.ready;
@@ -920,7 +930,7 @@ function omoCreate(factory, wasmUrl) {
       if (!fields || typeof fields !== 'object' || Array.isArray(fields)) throw new Error('setProfile: expected an object of profile fields');
       if (!engine) throw new Error('setProfile: the engine is not available');
       var text;
-      try { text = JSON.stringify(fields); } catch (e) { throw new Error('setProfile: the fields are not JSON data (' + e.message + ')'); }
+      try { text = JSON.stringify(fields); } catch (e) { throw new Error('setProfile: the fields are not JSON data (' + why(e) + ')'); }
       var t = now();
       // Without consent the fields are checked, then the profile is put back.
       var before = state === 'granted' ? null : engine.saveProfile();
@@ -934,8 +944,11 @@ function omoCreate(factory, wasmUrl) {
   };
   api.track = function (type, props) {
     if (typeof type !== 'string' || !type) throw new Error('track: expected an event type');
-    var s = Object.create(null);
-    if (props && typeof props === 'object') Object.keys(props).forEach(function (k) { s[k] = props[k]; });
+    var s = Object.create(null), copy;
+    if (props && typeof props === 'object') {
+      try { copy = JSON.parse(JSON.stringify(props)); } catch (e) { throw new Error('track: the signal is not JSON data (' + why(e) + ')'); }
+      Object.keys(copy).forEach(function (k) { s[k] = copy[k]; });
+    }
     s.type = type;
     var err = signal(s);
     if (err) throw new Error('track: ' + err);
@@ -959,7 +972,7 @@ function omoCreate(factory, wasmUrl) {
   };
   api.forget = function () { return erase('pending', false).then(function () { emit('consent', { state: 'pending', previous: 'forget', source: 'visitor' }); }); };
   api.on = function (type, cb) {
-    if (!Object.prototype.hasOwnProperty.call(listeners, type)) throw new Error("on: unknown event type '" + type + "'");
+    if (!Object.prototype.hasOwnProperty.call(listeners, type)) throw new Error("on: unknown event type '" + why(type) + "'");
     if (typeof cb !== 'function') throw new Error('on: expected a function to call');
     listeners[type].push(cb);
     return function () { api.off(type, cb); };

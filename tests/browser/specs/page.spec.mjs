@@ -127,17 +127,20 @@ test('unreadable dataLayer entries and non-JSON track() data: a clear error, the
     const thrown = (e) => { throw new Error(e); };
     const entries = [
       { get event() { return thrown('a throwing getter'); } },
+      { get event() { throw null; } },
       new Proxy({}, { get: () => thrown('a hostile Proxy') }),
       ['consent', 'update', new Proxy({}, { get: () => thrown('a hostile consent object') })],
       { event: 'view_item', ecommerce: { items: [{ item_id: { toString: () => thrown('a throwing toString') } }] } },
       { event: 'add_to_cart', ecommerce: { items: [{ item_id: 'sku-ball', quantity: 2n }] } },   // readable: a BigInt quantity
     ];
     const pushes = entries.map((e) => { try { window.dataLayer.push(e); return 'ok'; } catch (x) { return x.message; } });
-    let late = '';
+    let late = '', getter = '';
     try { window.omotenashi.track('view', { sku: 'sku-toy', n: 1n }); } catch (e) { late = e.message; }
-    return { pushes, late, early: window.earlyError };
+    try { window.omotenashi.track('view', { get sku() { throw null; } }); } catch (e) { getter = e.message; }
+    return { pushes, late, getter, early: window.earlyError };
   });
-  expect(r.pushes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+  expect(r.pushes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+  expect(r.getter).toBe('track: the signal is not JSON data (null)');
   expect(r.early).toBe('track: the signal is not JSON data (Do not know how to serialize a BigInt)');
   expect(r.late).toBe(r.early);
   // The BigInt quantity was read, and the engine still decides.
@@ -146,6 +149,7 @@ test('unreadable dataLayer entries and non-JSON track() data: a clear error, the
   expect(cart).toEqual({ 'sku-ball': 2 });
   expect(errors).toEqual([
     'omotenashi: dataLayer: an entry could not be read (a throwing getter)',
+    'omotenashi: dataLayer: an entry could not be read (null)',
     'omotenashi: dataLayer: an entry could not be read (a hostile Proxy)',
     'omotenashi: dataLayer: an entry could not be read (a hostile consent object)',
     'omotenashi: dataLayer: an entry could not be read (a throwing toString)',
@@ -162,6 +166,7 @@ test('API calls with the wrong kind of argument get an Error naming the call', a
     const message = async (f) => { try { await f(); return 'no error'; } catch (e) { return e.message; } };
     return {
       listener: await message(() => o.on('decision', 5)),
+      symbol: await message(() => o.on(Symbol('x'), () => {})),
       inherited: await message(() => o.on('constructor', () => {})),
       fields: await message(() => o.setProfile({ name: 1n })),
       good: await message(() => o.setProfile({ name: 'Aiko' })),
@@ -169,6 +174,7 @@ test('API calls with the wrong kind of argument get an Error naming the call', a
   });
   expect(r).toEqual({
     listener: 'on: expected a function to call',
+    symbol: "on: unknown event type 'Symbol(x)'",
     inherited: "on: unknown event type 'constructor'",
     fields: 'setProfile: the fields are not JSON data (Do not know how to serialize a BigInt)',
     good: 'no error',
@@ -178,18 +184,20 @@ test('API calls with the wrong kind of argument get an Error naming the call', a
   expect(errors).toEqual([]);
 });
 
-test('signals before the engine is ready are kept up to a bound (a page that never calls init)', async ({ page }) => {
+test('a page that calls init() itself: signals before it are bounded, options of the wrong type ignored', async ({ page }) => {
   const errors = watchConsole(page);
-  await page.goto('/pages/blank.html');   // the script without data-rules: no engine starts
-  const r = await page.evaluate(() => {
-    const messages = [];
-    for (let i = 0; i < 1001; ++i) {
-      try { window.omotenashi.track('view', { sku: 'sku-' + i }); } catch (e) { messages.push(e.message); }
-    }
-    return messages;
+  await page.addInitScript(() => localStorage.setItem('omotenashi.consent', 'granted'));
+  await page.goto('/pages/blank.html');   // the script without data-rules: nothing starts until init()
+  const thrown = await page.evaluate(() => {
+    try { for (let i = 0; i < 1001; ++i) window.omotenashi.track('view', { sku: 'sku-' + i }); } catch (e) { return e.message; }
+    return '';
   });
-  expect(r).toEqual(['track: more than 1000 signals before the engine was ready: the later ones are dropped']);
-  expect(errors).toEqual([]);
+  expect(thrown).toBe('');
+  expect(errors).toEqual(['omotenashi: more than 1000 signals before the engine was ready: the later ones are dropped']);
+  await page.evaluate(() => window.omotenashi.init({ rules: '/pages/rules.json', region: 1n, hideTimeoutMs: 1n }));
+  await ready(page);
+  expect(await page.evaluate(() => window.omotenashi.decide().length)).toBeGreaterThan(0);
+  expect(errors).toHaveLength(1);
 });
 
 // A module is strict code: assigning to a frozen dataLayer's push throws there.
@@ -238,8 +246,11 @@ test('a slot on a <script> or <style> element is never painted', async ({ page }
   expect(await page.evaluate(() => [...document.querySelectorAll('script[data-omo-slot], style[data-omo-slot], [data-omo-text]')].map((e) => e.textContent))).toEqual(['', '', '']);
   expect(errors.sort()).toEqual([
     'omotenashi: slot "greeting" is on a <style> element, which is never painted',
+    'omotenashi: slot "greeting": its [data-omo-text] is a <script> element, which is never painted',
     'omotenashi: slot "promo" is on a <script> element, which is never painted',
   ]);
+  // Not painted at all: no variant on it, and no impression counted for it.
+  expect(await page.locator('#framed').getAttribute('data-omo-variant')).toBe(null);
 });
 
 // Slot names come from the rules and the page, event names from the site's
@@ -280,8 +291,10 @@ test('profile input is validated against the rules schema; nothing invalid is st
   expect(await msg({ shoeSize: '42' })).toContain('shoeSize');
   expect(await msg({ name: 'x'.repeat(41) })).toContain('name');
   // The form: the invalid field is named, the valid one is not stored either.
-  // A control named after an Object.prototype member is not a field of the schema.
-  await page.evaluate(() => document.getElementById('profile').insertAdjacentHTML('beforeend', '<input type="hidden" name="constructor" value="x">'));
+  // A control named after an Object.prototype member is not a field of the
+  // schema; one named "elements" or "matches" hides the form's own property.
+  await page.evaluate(() => document.getElementById('profile').insertAdjacentHTML('beforeend',
+    '<input type="hidden" name="constructor" value="x"><input type="hidden" name="elements"><input type="hidden" name="matches">'));
   await page.fill('#name', 'Ken');
   await page.selectOption('#pet', 'dragon');
   await page.click('#save');

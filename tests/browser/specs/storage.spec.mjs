@@ -162,6 +162,8 @@ test('garbage from another tab (profiles, signals, fields) leaves this tab\'s pr
       ch.postMessage({ t: 'signal', s: { type: 'add_to_cart', sku: 'sku-toy', n: 1n }, at: now });
       ch.postMessage({ t: 'signal', s: { type: 'add_to_cart', sku: 'sku-toy' }, at: 'soon' });
       ch.postMessage({ t: 'signal', s: { type: 'add_to_cart', sku: 'sku-toy' }, at: NaN });
+      ch.postMessage({ t: 'signal', s: { type: 'add_to_cart', sku: 'sku-toy' }, at: BigInt(now) });
+      ch.postMessage({ t: 'signal', s: { type: 'add_to_cart', sku: 'sku-toy' }, at: String(now) });
       ch.postMessage({ t: 'signal', s: { type: 'add_to_cart', sku: 'sku-toy' }, at: 1e300 });
       ch.postMessage({ t: 'profile', fields: { name: 1n }, at: now });
       ch.postMessage({ t: 'profile', fields: { name: 'Mallory' } });
