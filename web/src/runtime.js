@@ -579,7 +579,12 @@ function omoCreate(factory, wasmUrl) {
     store.save(text, function (err) {
       saving = false;
       // A save cut short because consent was withdrawn meanwhile is expected.
-      if (err && state === 'granted') report('could not store the profile: ' + err, true);
+      // Otherwise the profile is written again at the next save (a signal,
+      // the page hidden), even if nothing changes before it.
+      if (err && state === 'granted') {
+        report('could not store the profile: ' + err, true);
+        dirty = true;
+      }
       if (saveAgain) { saveAgain = false; dirty = true; flush(); return; }
       saved(err || '');
     });

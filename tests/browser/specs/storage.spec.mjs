@@ -203,6 +203,36 @@ async function rewriteStored(context, text) {
   await page.close();
 }
 
+// A write IndexedDB refuses (a full disk, a quota) is reported, and the
+// profile is written again at the next save: the page is hidden, say.
+test('a failed write is reported and retried at the next save', async ({ baseURL }) => {
+  await withBrowser(baseURL, async (b) => {
+    await b.context.addInitScript(() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function () {
+        if (window.failWrites) throw new DOMException('the disk is full', 'QuotaExceededError');
+        return put.apply(this, arguments);
+      };
+    });
+    const page = await grantedWithName(b.context);
+    const errors = watchConsole(page);
+    await page.evaluate(() => {
+      window.failWrites = true;
+      // No product on the page: hiding it then records no dwell, so nothing
+      // new is left to save but what failed.
+      document.querySelector('[data-omo-product]').remove();
+      window.omotenashi.track('add_to_cart', { sku: 'sku-bed' });   // a cart change is stored at once
+    });
+    await expect.poll(() => errors.length).toBe(1);
+    await page.waitForTimeout(500);   // the debounced save of the removed product's dwell fails too
+    expect(errors[0]).toMatch(/^omotenashi: could not store the profile: .*the disk is full/);
+    expect(await storedProfile(page)).not.toContain('sku-bed');
+    await page.evaluate(() => { window.failWrites = false; });
+    await flushed(page);
+    expect(JSON.parse(await storedProfile(page)).behavior.cart).toEqual({ 'sku-bed': 1 });
+  });
+});
+
 test('a profile stored by a newer version is left as it is, not overwritten', async ({ baseURL }) => {
   await withBrowser(baseURL, async (b) => {
     let page = await grantedWithName(b.context);
