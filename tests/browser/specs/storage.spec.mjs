@@ -233,6 +233,24 @@ test('a failed write is reported and retried at the next save', async ({ baseURL
   });
 });
 
+// IndexedDB refusing to open (a browser's private mode, a broken profile
+// directory): reported once; the page is personalized from memory and nothing
+// blindly overwrites what could not be read.
+test('a store that cannot be read is reported once; the page still personalizes', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.addInitScript(() => {
+    localStorage.setItem('omotenashi.consent', 'granted');
+    IDBFactory.prototype.open = function () { throw new DOMException('storage is switched off', 'InvalidStateError'); };
+  });
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+  await page.evaluate(() => new Promise((r) => { dispatchEvent(new Event('pagehide')); setTimeout(r, 300); }));
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(/^omotenashi: could not read the stored profile: .*storage is switched off/);
+});
+
 test('a profile stored by a newer version is left as it is, not overwritten', async ({ baseURL }) => {
   await withBrowser(baseURL, async (b) => {
     let page = await grantedWithName(b.context);
