@@ -34,7 +34,9 @@ function omoCreate(factory, wasmUrl) {
   var api = {};
   var listeners = { decision: [], consent: [], error: [] };
   var engine = null;          // the Embind Engine (one per page), null until ready or after a failure
-  var store = null;           // Module.store (store.post.js)
+  var store = null;           // Module.store (store.post.js) while this page persists
+  var storeModule = null;     // Module.store, kept when persistence is off (to erase)
+  var erasures = 0;           // erase() calls so far: a read from before one is stale
   var rulesDoc = null;        // parsed rules (for the profile schema)
   var config = null;
   var state = readChoice();   // 'granted' | 'denied' | 'pending'
@@ -464,15 +466,15 @@ function omoCreate(factory, wasmUrl) {
   }
   function gpcOn() { return navigator.globalPrivacyControl === true && config.honorGpc; }
 
+  // The database is deleted through the module's store, after any read or
+  // write in flight (store.post.js), even when this page does not persist
+  // (a read failed): only without the module does it go to IndexedDB itself.
   function deleteDatabase() {
     return new Promise(function (resolve) {
-      if (store) store.close();
-      if (typeof indexedDB === 'undefined') return resolve();
+      if (storeModule) return storeModule.erase(resolve);
       var req;
       try { req = indexedDB.deleteDatabase(DB_NAME); } catch (e) { return resolve(); }
       req.onsuccess = req.onerror = function () { resolve(); };
-      // Other tabs close their connection on versionchange; resolve anyway
-      // when one cannot (the deletion completes as soon as it does).
       req.onblocked = function () { setTimeout(resolve, 1000); };
     });
   }
@@ -485,6 +487,7 @@ function omoCreate(factory, wasmUrl) {
     try { updateContext(); } catch (e) { fail(e); }
   }
   function erase(next, relayed) {
+    erasures++;
     clearTimeout(saveTimer);
     dirty = false;
     lastStoredText = '';
@@ -525,9 +528,12 @@ function omoCreate(factory, wasmUrl) {
   function loadStored() {
     return new Promise(function (resolve) {
       if (!store || state !== 'granted') return resolve(false);
+      var before = erasures;
       store.load(function (err, text) {
         if (err) { store = null; report('could not read the stored profile: ' + err, true); return resolve(false); }
-        if (!engine || !text) return resolve(false);
+        // Read before an erase that came after it was asked (consent denied,
+        // then granted again): what the visitor erased never comes back.
+        if (!engine || !text || erasures !== before) return resolve(false);
         try {
           lastStoredText = text;
           var bad = engine.loadProfile(text, now());
@@ -784,7 +790,7 @@ function omoCreate(factory, wasmUrl) {
       };
       if (wasmBinary) mod.wasmBinary = wasmBinary;
       modulePromise = factory(mod);
-      store = mod.store || null;
+      store = storeModule = mod.store || null;
     }
     return modulePromise;
   }
@@ -828,6 +834,7 @@ function omoCreate(factory, wasmUrl) {
     // MEMFS, which needs the wasm memory), before the first decision.
     // Reading it during the compile measured no faster (docs/benchmarks.md).
     var loadedAtStart = state === 'granted' && !!store;
+    var erasuresAtStart = erasures;
     var stored = loadedAtStart ? moduleReady.then(function () {
       return new Promise(function (resolve) {
         // Consent may have been withdrawn meanwhile (a CMP, another tab): then
@@ -839,7 +846,7 @@ function omoCreate(factory, wasmUrl) {
 
     return Promise.all([moduleReady, rulesText, stored]).then(function (all) {
       var M = all[0], text = all[1], st = all[2];
-      store = M.store || store;
+      store = storeModule = M.store || store;
       try { rulesDoc = JSON.parse(text); } catch (e) { rulesDoc = null; }
       var seed = new Uint32Array(2);
       crypto.getRandomValues(seed);
@@ -869,7 +876,7 @@ function omoCreate(factory, wasmUrl) {
       return st;
     }).then(function (st) {
       var t = now();
-      if (st.text && state === 'granted') {
+      if (st.text && state === 'granted' && erasures === erasuresAtStart) {
         lastStoredText = st.text;
         var bad = engine.loadProfile(st.text, t);
         if (bad) storedUnreadable(bad);

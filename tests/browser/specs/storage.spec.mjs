@@ -96,6 +96,56 @@ test('denial erases everything but the choice; forget erases everything', async 
   });
 });
 
+// Consent changed faster than IndexedDB answers. Reads, writes and erases
+// run one at a time, in order (store.post.js): every call settles, and a read
+// from before a denial never brings back what the denial erased.
+test('consent denied and granted again at once: every call settles, nothing erased comes back', async ({ baseURL }) => {
+  await withBrowser(baseURL, async (b) => {
+    const first = await grantedWithName(b.context);   // Aiko is stored
+    await first.close();
+    // A returning visitor who denies, then grants, before the stored profile is read.
+    const page = await b.context.newPage();
+    const warnings = [];
+    page.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text()); });
+    await page.addInitScript(() => {
+      // Once the read of the stored profile has begun (IDBFS opens the database).
+      const open = IDBFactory.prototype.open;
+      let toggled = false;
+      IDBFactory.prototype.open = function () {
+        if (!toggled) {
+          toggled = true;
+          setTimeout(() => { window.omotenashi.consent('denied'); window.omotenashi.consent('granted'); }, 0);
+        }
+        return open.apply(this, arguments);
+      };
+    });
+    await page.goto('/pages/shop.html');
+    await ready(page);
+    await expect(page.locator('#greeting')).toHaveText('Welcome to the shop');
+    expect(await page.evaluate(() => window.omotenashi.exportData().profile.profile.fields)).toEqual({});
+    // Then back and forth at once, with signals in between: all settle.
+    const settled = await page.evaluate(async () => {
+      const o = window.omotenashi, calls = [];
+      await o.consent('denied');   // so that each grant reads the store
+      for (let i = 0; i < 3; i++) {
+        calls.push(o.consent('granted'));
+        o.track('add_to_cart', { sku: 'sku-' + i });
+        calls.push(o.consent('denied'));
+      }
+      calls.push(o.consent('granted'));
+      const timeout = new Promise((r) => setTimeout(() => r('timed out'), 5000));
+      return Promise.race([Promise.all(calls).then(() => 'settled'), timeout]);
+    });
+    expect(settled).toBe('settled');
+    await page.evaluate(() => window.omotenashi.track('add_to_cart', { sku: 'sku-final' }));
+    await flushed(page);
+    const stored = JSON.parse(await storedProfile(page));
+    expect(stored.fields).toEqual({});
+    expect(stored.behavior.cart).toEqual({ 'sku-final': 1 });
+    expect(warnings).toEqual([]);
+  });
+});
+
 test('two tabs at once: no signal lost, each sees the other within a second', async ({ baseURL }) => {
   await withBrowser(baseURL, async (b) => {
     const a = await open(b.context);
