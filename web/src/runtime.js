@@ -834,12 +834,13 @@ function omoCreate(factory, wasmUrl) {
     // MEMFS, which needs the wasm memory), before the first decision.
     // Reading it during the compile measured no faster (docs/benchmarks.md).
     var loadedAtStart = state === 'granted' && !!store;
-    var erasuresAtStart = erasures;
+    var erasuresAtStart = 0;   // erase() calls when the start-up read is asked
     var stored = loadedAtStart ? moduleReady.then(function () {
       return new Promise(function (resolve) {
         // Consent may have been withdrawn meanwhile (a CMP, another tab): then
         // reading would create the database that was just deleted.
         if (state !== 'granted') return resolve({ err: '', text: '' });
+        erasuresAtStart = erasures;
         store.load(function (err, text) { resolve({ err: err, text: text }); });
       });
     }) : Promise.resolve({ err: '', text: '' });

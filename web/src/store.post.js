@@ -26,22 +26,49 @@ function omoWhy(e) { return String(e && e.message || e); }
 // denied and granted again at once left a read waiting for an open that
 // IndexedDB had queued behind the deletion, which waited for the read's own
 // connection to close.
+// An operation IndexedDB never answers (IDBFS does not see an aborted
+// transaction: FS.syncfs then never calls back) fails after OMO_STUCK_MS, its
+// connection is dropped and the queue goes on, so a denial's erase is never
+// held up for long; an answer after that is ignored.
+var OMO_STUCK_MS = 10000;
 var omoQueue = [];
-function omoRun(op) {
-  omoQueue.push(op);
-  if (omoQueue.length === 1) op(omoNext);
+// op(done) starts an operation; done() ends it and is true unless the
+// operation already failed as stuck. fail(message) tells its caller so.
+function omoRun(op, fail) {
+  omoQueue.push({ op: op, fail: fail });
+  if (omoQueue.length === 1) omoStart();
 }
-function omoNext() {
-  omoQueue.shift();
-  if (omoQueue.length) omoQueue[0](omoNext);
+function omoStart() {
+  var item = omoQueue[0], finished = false;
+  function end() {
+    finished = true;
+    omoQueue.shift();
+    if (omoQueue.length) omoStart();
+  }
+  var timer = setTimeout(function () {
+    if (finished) return;
+    omoSyncing = 0;
+    FS.syncFSRequests = 0;   // FS.syncfs counts the stuck sync as in flight: no warning on the next
+    omoCloseWanted = false;
+    omoClose();
+    end();
+    item.fail('IndexedDB did not answer');
+  }, OMO_STUCK_MS);
+  item.op(function done() {
+    if (finished) return false;
+    clearTimeout(timer);
+    end();
+    return true;
+  });
 }
 
 // The connection IDBFS caches lets another tab delete the database: on
 // versionchange it closes, at once when idle, else when the FS.syncfs in
 // flight ends (its transactions run one after another on it). The handler is
-// set the moment the connection opens, before a pending deletion's
-// versionchange can reach it.
-var omoSyncing = false;
+// set the moment the connection opens (IDBFS.getDB calls back from the open's
+// success event), before a pending deletion's versionchange can reach it.
+var omoSyncing = 0;   // the id of the FS.syncfs in flight, 0 when none
+var omoSyncs = 0;
 var omoCloseWanted = false;
 function omoClose() {
   var db = IDBFS.dbs[omoDir];
@@ -50,23 +77,28 @@ function omoClose() {
 }
 function omoSync(populate, cb) {
   IDBFS.getDB(omoDir, function (err, db) {
-    if (err) return cb(err);
+    // An open that fails late (a newer database version, a private mode)
+    // calls back with no error object and no connection.
+    if (err || !db) return cb(err || 'IndexedDB could not be opened');
     db.onversionchange = function () {
       if (omoSyncing) omoCloseWanted = true;
       else omoClose();
     };
-    omoSyncing = true;
+    // Closed by the browser (storage cleared, a disk error): not reused.
+    db.onclose = function () { if (IDBFS.dbs[omoDir] === db) delete IDBFS.dbs[omoDir]; };
+    var id = omoSyncing = ++omoSyncs;
     FS.syncfs(populate, function (err2) {
-      omoSyncing = false;
-      if (omoCloseWanted) {
-        omoCloseWanted = false;
-        omoClose();
+      if (omoSyncing === id) {
+        omoSyncing = 0;
+        if (omoCloseWanted) {
+          omoCloseWanted = false;
+          omoClose();
+        }
       }
       cb(err2);
     });
   });
 }
-
 // omoSync that also reports what throws, calling cb exactly once.
 function omoSyncSafe(populate, cb) {
   var called = false;
@@ -75,55 +107,48 @@ function omoSyncSafe(populate, cb) {
     called = true;
     cb(err);
   }
-  try { omoSync(populate, once); } catch (e) { omoSyncing = false; once(e); }
+  try { omoSync(populate, once); } catch (e) { omoSyncing = 0; once(e); }
 }
 
 Module['store'] = {
   // cb(error, text): text is '' when nothing is stored.
   'load': function (cb) {
-    omoRun(function (next) {
-      try { omoMount(); } catch (e) { next(); return cb(omoWhy(e), ''); }
+    omoRun(function (done) {
+      try { omoMount(); } catch (e) { return done() && cb(omoWhy(e), ''); }
       omoSyncSafe(true, function (err) {
         var text = '';
         if (!err) {
           try { text = FS.readFile(omoFile, { encoding: 'utf8' }); } catch (e) { /* none stored */ }
         }
-        next();
-        cb(err ? omoWhy(err) : '', text);
+        if (done()) cb(err ? omoWhy(err) : '', text);
       });
-    });
+    }, function (message) { cb(message, ''); });
   },
   // Writes the file and persists it; cb(error).
   'save': function (text, cb) {
-    omoRun(function (next) {
+    omoRun(function (done) {
       try {
         omoMount();
         FS.writeFile(omoFile, text);
-      } catch (e) { next(); return cb(omoWhy(e)); }
+      } catch (e) { return done() && cb(omoWhy(e)); }
       omoSyncSafe(false, function (err) {
-        next();
-        cb(err ? omoWhy(err) : '');
+        if (done()) cb(err ? omoWhy(err) : '');
       });
-    });
+    }, cb);
   },
   // Forgets the in-memory copy and deletes the database; cb() when done. A
   // tab that cannot close its connection at once blocks the deletion, which
   // then completes when it does: this does not wait more than a second.
   'erase': function (cb) {
-    omoRun(function (next) {
+    function erase(done) {
       omoClose();
       try { FS.unlink(omoFile); } catch (e) { /* none */ }
-      var finished = false;
-      function done() {
-        if (finished) return;
-        finished = true;
-        next();
-        cb();
-      }
+      function finish() { if (done()) cb(); }
       var req;
-      try { req = indexedDB.deleteDatabase(omoDir); } catch (e) { return done(); }   // none: nothing stored
-      req.onsuccess = req.onerror = done;
-      req.onblocked = function () { setTimeout(done, 1000); };
-    });
+      try { req = indexedDB.deleteDatabase(omoDir); } catch (e) { return finish(); }   // none: nothing stored
+      req.onsuccess = req.onerror = finish;
+      req.onblocked = function () { setTimeout(finish, 1000); };
+    }
+    omoRun(erase, function () { cb(); });
   }
 };

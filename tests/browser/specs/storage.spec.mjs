@@ -114,7 +114,8 @@ test('consent denied and granted again at once: every call settles, nothing eras
       IDBFactory.prototype.open = function () {
         if (!toggled) {
           toggled = true;
-          setTimeout(() => { window.omotenashi.consent('denied'); window.omotenashi.consent('granted'); }, 0);
+          window.omotenashi.consent('denied');
+          window.omotenashi.consent('granted');
         }
         return open.apply(this, arguments);
       };
@@ -123,6 +124,16 @@ test('consent denied and granted again at once: every call settles, nothing eras
     await ready(page);
     await expect(page.locator('#greeting')).toHaveText('Welcome to the shop');
     expect(await page.evaluate(() => window.omotenashi.exportData().profile.profile.fields)).toEqual({});
+    // The same while a ready page re-reads the store (the tab shown again).
+    await page.evaluate(() => window.omotenashi.setProfile({ name: 'Ken' }));
+    await flushed(page);
+    await page.evaluate(() => {
+      document.dispatchEvent(new Event('visibilitychange'));   // visible: the store is read again
+      window.omotenashi.consent('denied');
+      window.omotenashi.consent('granted');
+    });
+    await page.waitForTimeout(500);
+    await expect(page.locator('#greeting')).toHaveText('Welcome to the shop');
     // Then back and forth at once, with signals in between: all settle.
     const settled = await page.evaluate(async () => {
       const o = window.omotenashi, calls = [];
@@ -143,6 +154,46 @@ test('consent denied and granted again at once: every call settles, nothing eras
     expect(stored.fields).toEqual({});
     expect(stored.behavior.cart).toEqual({ 'sku-final': 1 });
     expect(warnings).toEqual([]);
+  });
+});
+
+// IndexedDB that fails late or never answers must not hold up the store's
+// queue: a denial after it still erases.
+test('a store IndexedDB refuses late, or never answers, does not hold up a denial', async ({ baseURL }) => {
+  test.setTimeout(60_000);
+  await withBrowser(baseURL, async (b) => {
+    // A database of a newer version than IDBFS's: its open fails asynchronously.
+    const page = await open(b.context);
+    const errors = watchConsole(page);
+    await page.evaluate(() => new Promise((r) => { const q = indexedDB.open('/omotenashi', 100); q.onsuccess = () => { q.result.close(); r(); }; }));
+    const settle = (call) => page.evaluate((call) => Promise.race([
+      window.omotenashi.consent(call).then(() => 'settled'),
+      new Promise((r) => setTimeout(() => r('timed out'), 15000))]), call);
+    expect(await settle('granted')).toBe('settled');
+    await expect.poll(() => errors.length).toBe(1);
+    expect(errors[0]).toBe('omotenashi: could not read the stored profile: IndexedDB could not be opened');
+    expect(await settle('denied')).toBe('settled');
+    expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).toEqual([]);
+    await page.close();
+
+    // A write whose transaction aborts: IDBFS never calls back.
+    const second = await grantedWithName(b.context);
+    const errors2 = watchConsole(second);
+    await second.evaluate(() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function () {
+        const r = put.apply(this, arguments);
+        this.transaction.abort();
+        return r;
+      };
+      window.omotenashi.track('add_to_cart', { sku: 'sku-bed' });   // stored at once: the write hangs
+    });
+    const denied = await second.evaluate(() => Promise.race([
+      window.omotenashi.consent('denied').then(() => 'settled'),
+      new Promise((r) => setTimeout(() => r('timed out'), 15000))]));
+    expect(denied).toBe('settled');   // after the stuck write gave up (10 s)
+    expect(errors2).toEqual([]);       // a write cut short by a denial is not an error
+    expect(await storedProfile(second)).toBe(null);
   });
 });
 
