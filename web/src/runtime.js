@@ -420,7 +420,10 @@ function omoCreate(factory, wasmUrl) {
         readLayer(arguments);
         return r;
       };
-      if (dl.push !== wrapped) throw new Error('its push() cannot be replaced');   // frozen, outside strict mode
+      // Frozen, outside strict mode, the assignment does nothing. A setter
+      // (a tag manager wrapping push in turn) is trusted to call ours.
+      var own = Object.getOwnPropertyDescriptor(dl, 'push');
+      if (!own || !(own.set || own.value === wrapped)) throw new Error('its push() cannot be replaced');
     } catch (x) { report('dataLayer is not a list its pushes can be read from (' + why(x) + ')', true); }
   }
 

@@ -156,6 +156,26 @@ test('unreadable dataLayer entries and non-JSON track() data: a clear error, the
   ]);
 });
 
+// A tag manager may define dataLayer.push as an accessor whose setter wraps
+// the function it is given: ours is then called through theirs.
+test('a dataLayer whose push is an accessor wrapping ours is read, with no error', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.addInitScript(() => {
+    localStorage.setItem('omotenashi.consent', 'granted');
+    const dl = window.dataLayer = [];
+    let push = Array.prototype.push;
+    Object.defineProperty(dl, 'push', {
+      get: () => push,
+      set: (f) => { push = function () { return f.apply(this, arguments); }; },
+    });
+  });
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await page.evaluate(() => window.dataLayer.push({ event: 'add_to_cart', ecommerce: { items: [{ item_id: 'sku-ball' }] } }));
+  await expect(page.locator('#greeting')).toHaveText('Your cart is waiting');
+  expect(errors).toEqual([]);
+});
+
 test('API calls with the wrong kind of argument get an Error naming the call', async ({ page }) => {
   const errors = watchConsole(page);
   await page.goto('/pages/shop.html');
