@@ -29,7 +29,8 @@ function omoWhy(e) { return String(e && e.message || e); }
 // An operation IndexedDB never answers (IDBFS does not see an aborted
 // transaction: FS.syncfs then never calls back) fails after OMO_STUCK_MS, its
 // connection is dropped and the queue goes on, so a denial's erase is never
-// held up for long; an answer after that is ignored.
+// held up for long; an answer after that is ignored. An operation that throws
+// as it starts (FS, a missing IndexedDB) fails the same way.
 var OMO_STUCK_MS = 10000;
 var omoQueue = [];
 // op(done) starts an operation; done() ends it and is true unless the
@@ -42,24 +43,29 @@ function omoStart() {
   var item = omoQueue[0], finished = false;
   function end() {
     finished = true;
+    clearTimeout(timer);
     omoQueue.shift();
     if (omoQueue.length) omoStart();
   }
-  var timer = setTimeout(function () {
-    if (finished) return;
+  // Ends the operation as failed: nothing else is in flight (the queue runs
+  // one at a time), so the sync state is reset and the connection dropped.
+  function failed(message) {
+    if (finished) return;   // it had ended: an error after that is its caller's
     omoSyncing = 0;
-    FS.syncFSRequests = 0;   // FS.syncfs counts the stuck sync as in flight: no warning on the next
+    FS.syncFSRequests = 0;   // FS.syncfs counts a stuck sync as in flight: no warning on the next
     omoCloseWanted = false;
     omoClose();
     end();
-    item.fail('IndexedDB did not answer');
-  }, OMO_STUCK_MS);
-  item.op(function done() {
-    if (finished) return false;
-    clearTimeout(timer);
-    end();
-    return true;
-  });
+    item.fail(message);
+  }
+  var timer = setTimeout(function () { failed('IndexedDB did not answer'); }, OMO_STUCK_MS);
+  try {
+    item.op(function done() {
+      if (finished) return false;
+      end();
+      return true;
+    });
+  } catch (e) { failed(omoWhy(e)); }
 }
 
 // The connection IDBFS caches lets another tab delete the database: on
@@ -99,23 +105,12 @@ function omoSync(populate, cb) {
     });
   });
 }
-// omoSync that also reports what throws, calling cb exactly once.
-function omoSyncSafe(populate, cb) {
-  var called = false;
-  function once(err) {
-    if (called) return;
-    called = true;
-    cb(err);
-  }
-  try { omoSync(populate, once); } catch (e) { omoSyncing = 0; once(e); }
-}
-
 Module['store'] = {
   // cb(error, text): text is '' when nothing is stored.
   'load': function (cb) {
     omoRun(function (done) {
-      try { omoMount(); } catch (e) { return done() && cb(omoWhy(e), ''); }
-      omoSyncSafe(true, function (err) {
+      omoMount();
+      omoSync(true, function (err) {
         var text = '';
         if (!err) {
           try { text = FS.readFile(omoFile, { encoding: 'utf8' }); } catch (e) { /* none stored */ }
@@ -127,11 +122,9 @@ Module['store'] = {
   // Writes the file and persists it; cb(error).
   'save': function (text, cb) {
     omoRun(function (done) {
-      try {
-        omoMount();
-        FS.writeFile(omoFile, text);
-      } catch (e) { return done() && cb(omoWhy(e)); }
-      omoSyncSafe(false, function (err) {
+      omoMount();
+      FS.writeFile(omoFile, text);
+      omoSync(false, function (err) {
         if (done()) cb(err ? omoWhy(err) : '');
       });
     }, cb);
@@ -144,8 +137,8 @@ Module['store'] = {
       omoClose();
       try { FS.unlink(omoFile); } catch (e) { /* none */ }
       function finish() { if (done()) cb(); }
-      var req;
-      try { req = indexedDB.deleteDatabase(omoDir); } catch (e) { return finish(); }   // none: nothing stored
+      // Without IndexedDB this throws, and the queue ends the erase: nothing was stored.
+      var req = indexedDB.deleteDatabase(omoDir);
       req.onsuccess = req.onerror = finish;
       req.onblocked = function () { setTimeout(finish, 1000); };
     }
