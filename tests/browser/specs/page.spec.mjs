@@ -248,6 +248,25 @@ test('a hostile profile value is shown as text and runs nothing', async ({ page 
   expect(errors).toEqual([]);
 });
 
+// A slot holding an image keeps it: text goes to its [data-omo-text] child.
+// Repainting puts the slot's own content back first, so the text must land in
+// the child that is in the page then, not in the one painted before.
+test('a slot with an image and a [data-omo-text] child keeps the image and repaints the child', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await grant(page);
+  await page.evaluate(() => document.body.insertAdjacentHTML('beforeend',
+    '<div data-omo-slot="greeting" id="framed"><img src="/pages/img/default.svg" alt=""><span data-omo-text>Hello</span></div>'));
+  await page.evaluate(() => window.omotenashi.track('add_to_cart', { sku: 'sku-ball' }));
+  await expect(page.locator('#framed [data-omo-text]')).toHaveText('Your cart is waiting');
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));   // from one text straight to another
+  await expect(page.locator('#framed [data-omo-text]')).toHaveText('Welcome back, Aiko');
+  expect(await page.locator('#framed img').count()).toBe(1);
+  expect(await page.locator('#framed [data-omo-text]').count()).toBe(1);
+  expect(errors).toEqual([]);
+});
+
 // An empty <script> has not run yet: text put into it would run. Profile
 // values reach slot text, so a slot on a script or a style is never painted.
 test('a slot on a <script> or <style> element is never painted', async ({ page }) => {
