@@ -20,7 +20,8 @@ void appendUnsigned(std::string& out, uint64_t u) {
   out.append(p, buf + sizeof buf - p);
 }
 
-// One UTF-8 sequence at s[i..]: its length, or 0 when it is invalid.
+}  // namespace
+
 size_t utf8Length(const unsigned char* s, size_t n, size_t i) {
   unsigned char c = s[i];
   size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
@@ -34,8 +35,6 @@ size_t utf8Length(const unsigned char* s, size_t n, size_t i) {
   if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return len;
 }
-
-}  // namespace
 
 bool validUtf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());

@@ -6,8 +6,8 @@
 //
 // Why not nlohmann/json itself: its template instantiations and the libc
 // strtod/printf it pulls in were ~30 KB gzip of the 60 KB browser budget.
-// Parsing is RapidJSON's (Debian's rapidjson-dev; UTF-8 validation) feeding
-// this DOM (parse.cpp). Numbers between text and double are the platform's
+// Parsing is our own reader (parse.cpp), checked against RapidJSON's
+// (tests/oracle/). Numbers between text and double are the platform's
 // (host.h): JavaScript's in the browser, std::from_chars and fmt's Dragonbox
 // natively, both in JavaScript's format.
 #pragma once
@@ -294,6 +294,8 @@ class JsonWriter {
 
 // Whether s is UTF-8 without surrogates, overlong forms or bytes beyond U+10FFFF.
 bool validUtf8(std::string_view s);
+// The length of the one such UTF-8 sequence at s[i..n), or 0 when it is invalid.
+size_t utf8Length(const unsigned char* s, size_t n, size_t i);
 
 // Typed look-ups that never fail: nullptr / fallback when absent or mistyped.
 inline const Json* member(const Json& obj, std::string_view key) {

@@ -10,6 +10,7 @@
 
 #include "engine.h"
 #include "parse.h"
+#include "rapidjson_oracle.h"
 
 namespace {
 
@@ -131,6 +132,22 @@ void BM_CompileRules(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
 BENCHMARK(BM_CompileRules)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// Reading a rules text into the DOM: the engine's reader, and its peer, the
+// RapidJSON reader it replaced (tests/oracle/), on the same text.
+void BM_ParseJson(benchmark::State& state) {
+  std::string text = makeRules(static_cast<int>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(omo::parseJson(text, static_cast<std::string*>(nullptr)));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_ParseJson)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond);
+
+void BM_ParseJsonRapidJson(benchmark::State& state) {
+  std::string text = makeRules(static_cast<int>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(omo::oracle::parseWithRapidJson(text));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_ParseJsonRapidJson)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond);
 
 // The attributes document alone: the fixed cost under every page decision.
 void BM_Attributes(benchmark::State& state) {

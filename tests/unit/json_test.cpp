@@ -102,6 +102,10 @@ TEST(Json, ParsesNumbersExactly) {
   EXPECT_TRUE(std::signbit(parse("-1e-400").get<double>()));
   EXPECT_EQ(parse("0." + std::string(400, '0') + "1e5").get<double>(), 0.0);
   EXPECT_EQ(parse("2.4703282292062328e-324").get<double>(), 5e-324);  // rounds up to the smallest
+  // A number is what JavaScript's Number() reads, whatever its exponent or
+  // digits: RapidJSON's reader rejected these as out of range.
+  EXPECT_EQ(parse("0e400").get<double>(), 0.0);
+  EXPECT_EQ(parse("0.001e310").get<double>(), 1e307);
 }
 
 TEST(Json, SyntaxErrorsNameLineColumnAndPlace) {

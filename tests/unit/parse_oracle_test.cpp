@@ -1,0 +1,115 @@
+// The engine's JSON reader (engine/parse.cpp) against RapidJSON's
+// (tests/oracle/): every text both accept gives the same value, every text
+// both reject is rejected at the same offset and path. The texts are every
+// short string over JSON's interesting characters, and deterministic
+// mutations of the repository's own JSON files. The fuzz target runs the same
+// comparison on what libFuzzer finds.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "rapidjson_oracle.h"
+
+namespace {
+
+using omo::oracle::compareWithRapidJson;
+
+std::string readFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string show(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
+    else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+TEST(JsonReaderOracle, AgreesOnHandPickedTexts) {
+  const std::vector<std::string> texts = {
+      "", " ", "{}", "[]", "[[]]", "{\"a\":{\"b\":[1,{\"c\":\"d\"}]}}", "{\"a\":1,\"a\":2}", "[1,]", "{\"a\":1,}",
+      "{,}", "[,]", "{\"a\" 1}", "{\"a\":}", "{1:2}", "]", "}", ",", ":", "01", "-", "-01", "1.", "1.e5", "1e",
+      "1e+", "-0", "-0.0e-0", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+      "-9223372036854775809", "18446744073709551615", "18446744073709551616", "1e308", "1.8e308", "1e400",
+      "1e-400", "123456789012345678901234567890", "tru", "truex", "nul", "fals", "true false", "\"\\u0000\"",
+      "\"\\ud83d\\ude00\"", "\"\\ud83d\"", "\"\\ud83dx\"", "\"\\ud83d\\u0041\"", "\"\\ud83d\\uzzzz\"",
+      "\"\\udc00\"", "\"\\uDFFF\"", "\"\\u12\"", "\"\\x\"", "\"\\", "\"abc", "\"a\tb\"", "\"\x7f\"",
+      "\"\xc3\xa9\"", "\"\xc3\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xff\"",
+      "\"\xe2\x82\"", "{\"sd\\uDDDD\xe5" "D\":1}", std::string("[1]\0", 4), std::string("[\0]", 3), std::string("\"a\0\"", 4),
+      "[1 2]", "[1\n,\r\n2\t]", "{\"a\":[1,2,{\"b\":tru}]}", "{\"a\":[1,2,{\"b\":\"\\q\"}]}",
+      std::string(256, '[') + std::string(256, ']'), std::string(257, '[') + std::string(257, ']'),
+      "{\"a\":" + std::string(300, '[')};
+  for (const std::string& t : texts) EXPECT_EQ(compareWithRapidJson(t), "") << show(t);
+}
+
+TEST(JsonReaderOracle, AgreesOnEveryShortText) {
+  // Every text of up to three characters over these (14^3 = 2,744 of length 3).
+  const std::string alphabet = std::string("{}[],:\"\\u0-e1 ") ;
+  std::vector<std::string> texts = {""};
+  for (int length = 1; length <= 3; ++length) {
+    std::vector<std::string> longer;
+    for (const std::string& t : texts)
+      if (t.size() == static_cast<size_t>(length - 1))
+        for (char c : alphabet) longer.push_back(t + c);
+    texts.insert(texts.end(), longer.begin(), longer.end());
+  }
+  size_t failures = 0;
+  for (const std::string& t : texts) {
+    std::string diff = compareWithRapidJson(t);
+    if (!diff.empty() && ++failures <= 10) ADD_FAILURE() << show(t) << ": " << diff;
+  }
+  EXPECT_EQ(failures, 0u);
+}
+
+TEST(JsonReaderOracle, AgreesOnMutatedRepositoryJson) {
+  std::vector<std::string> seeds;
+  for (const char* dir : {"/tests/fixtures", "/demo", "/tests/fuzz/corpus"})
+    for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(OMO_SOURCE_DIR) + dir))
+      if (e.is_regular_file() && e.file_size() < 20000) seeds.push_back(readFile(e.path()));
+  ASSERT_GT(seeds.size(), 20u);
+  // Fragments that sit at the edges of JSON's grammar and of UTF-8.
+  const std::vector<std::string> pieces = {
+      "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "\\ud800", "\\udc00", "\\ud800\\udc00", "\\u00e9", "-",
+      "0", "01", ".", "e", "E+", "1e400", "1e-400", "18446744073709551616", "-9223372036854775809", "true",
+      "nul", " ", "\n", "\t", "\x01", "\x7f", "\xc3\xa9", "\xc3", "\xe2\x82\xac", "\xed\xa0\x80",
+      "\xf0\x9f\x98\x80", "\xf4\x90\x80\x80", "\xff", std::string(1, '\0')};
+  std::mt19937_64 rng(20261123);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  size_t failures = 0, rejected = 0;
+  const int kMutants = 100000;
+  for (int m = 0; m < kMutants; ++m) {
+    std::string t = seeds[pick(seeds.size())];
+    for (int k = 1 + static_cast<int>(pick(3)); k > 0 && !t.empty(); --k) {
+      const size_t at = pick(t.size() + 1);
+      switch (pick(4)) {
+        case 0: t.insert(at, pieces[pick(pieces.size())]); break;
+        case 1: t.erase(at, 1 + pick(4)); break;
+        case 2: if (at < t.size()) t[at] = static_cast<char>(rng()); break;
+        default: t = t.substr(0, at); break;
+      }
+    }
+    std::string diff = compareWithRapidJson(t);
+    if (!diff.empty() && ++failures <= 10) ADD_FAILURE() << show(t.substr(0, 300)) << ": " << diff;
+    rejected += omo::parseJson(t, static_cast<std::string*>(nullptr)).is_discarded();
+  }
+  EXPECT_EQ(failures, 0u);
+  // Both kinds are exercised: most mutants are broken, some still parse.
+  EXPECT_GT(rejected, kMutants / 4u);
+  EXPECT_LT(rejected, kMutants - 100u);
+}
+
+}  // namespace
