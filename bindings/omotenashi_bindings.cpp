@@ -21,6 +21,7 @@
 #include <emscripten/em_js.h>
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,17 @@ EM_JS(size_t, omo_host_number_text, (double d, char* out), {
   for (var i = 0; i < s.length; ++i) HEAPU8[out + i] = s.charCodeAt(i);
   return s.length;
 });
+
+// Embind's C++ half is this file's, not libembind's (bindings/CMakeLists.txt
+// links only Embind's JavaScript): libembind registers every built-in type at
+// start-up (wide strings, 64-bit integers, 19 memory views), so all their
+// JavaScript converters ship in the glue. The Engine class needs five; they
+// are registered with it, below. Types are identified by address
+// (EMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0, no RTTI), so they have no names for
+// Embind to print about a type it cannot convert (the bindings hand it none).
+extern "C" const char* EMSCRIPTEN_KEEPALIVE __getTypeName(const void*) {
+  return strdup("(a type without a name)");  // Embind frees it
+}
 
 namespace {
 
@@ -223,6 +235,14 @@ class WebEngine {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(omotenashi) {
+  using namespace emscripten::internal;
+  _embind_register_void(TypeID<void>::get(), "void");
+  _embind_register_bool(TypeID<bool>::get(), "bool", sizeof(bool), true, false);
+  _embind_register_float(TypeID<double>::get(), "double", sizeof(double));
+  _embind_register_std_string(TypeID<std::string>::get(), "std::string");
+  // Embind's class code refers to emval's handle table (for smart pointers).
+  _embind_register_emval(TypeID<emscripten::val>::get(), "emscripten::val");
+
   emscripten::class_<WebEngine>("Engine")
       .constructor<const std::string&, double, double>()
       .function("ok", &WebEngine::ok)
