@@ -67,14 +67,7 @@ double stringToNumber(std::string_view s) {
   JsonError err;
   Json v = parseJson(json, &err);
   if (v.is_number()) return v.asDouble();
-  if (err.numberTooBig) {
-    // Beyond range by its exponent: Infinity, unless every digit is 0 ("0e400"
-    // is 0 to JavaScript; the JSON reader refuses any exponent that large).
-    const bool zero = intPart.find_first_not_of('0') == std::string_view::npos &&
-                      fracPart.find_first_not_of('0') == std::string_view::npos;
-    const double magnitude = zero ? 0.0 : std::numeric_limits<double>::infinity();
-    return json[0] == '-' ? -magnitude : magnitude;
-  }
+  if (err.numberTooBig) return json[0] == '-' ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   return kNaN;
 }
 

@@ -37,10 +37,11 @@ class Reader {
   // Where the error is: the key or index of each open container, from the root.
   std::vector<JsonError::Step> path() const {
     std::vector<JsonError::Step> out;
-    for (size_t i = 0, k = 0; i < open_.size(); ++i) {
+    for (size_t i = 0; i < open_.size(); ++i) {
+      const Open& o = open_[i];
       const bool inner = i + 1 == open_.size();  // else its open child was added already
-      if (open_[i]->is_array()) out.push_back({true, open_[i]->size() - !inner, ""});
-      else out.push_back({false, 0, inner ? key_ : keys_[k++]});
+      if (o.json->is_array()) out.push_back({true, o.json->size() - !inner, ""});
+      else out.push_back({false, 0, o.key});
     }
     return out;
   }
@@ -49,10 +50,12 @@ class Reader {
   const char* const begin_;
   const char* p_;
   const char* const end_;
-  std::vector<Json*> open_;       // the containers being read, outermost first
-  std::vector<std::string> keys_;  // per open object but the innermost: the key of its open child
-  std::string key_;                // the key just read
-  std::string text_;               // a string being decoded
+  struct Open {
+    Json* json;
+    std::string key;  // of an object: the key read last
+  };
+  std::vector<Open> open_;  // the containers being read, outermost first
+  std::string text_;        // a string being decoded
 
   bool fail(const char* message, const char* where) {
     why = message;
@@ -73,12 +76,12 @@ class Reader {
       root = std::move(v);
       return &root;
     }
-    Json* top = open_.back();
-    if (top->is_array()) {
-      top->push_back(std::move(v));
-      return &top->arr().back();
+    Open& top = open_.back();
+    if (top.json->is_array()) {
+      top.json->push_back(std::move(v));
+      return &top.json->arr().back();
     }
-    Json& slot = (*top)[key_];  // a repeated key keeps its place and takes the last value
+    Json& slot = (*top.json)[top.key];  // a repeated key keeps its place and takes the last value
     slot = std::move(v);
     return &slot;
   }
@@ -96,8 +99,7 @@ class Reader {
       case 't': return literal("true", Json(true));
       case 'f': return literal("false", Json(false));
       case 'n': return literal("null", Json());
-      case ']': case '}': case ',': case ':': return fail("not a JSON value", p_);
-      default: return number();
+      default: return number();  // and anything else, which is not a value
     }
   }
 
@@ -225,8 +227,7 @@ class Reader {
     if (open_.size() >= static_cast<size_t>(kMaxJsonDepth)) return fail("nested deeper than 256 levels", p_);
     const bool object = type == Json::value_t::object;
     const char close = object ? '}' : ']';
-    if (!open_.empty() && open_.back()->is_object()) keys_.push_back(key_);
-    open_.push_back(add(Json(type)));
+    open_.push_back({add(Json(type)), ""});
     ++p_;
     ws();
     if (!is(close)) {
@@ -234,7 +235,7 @@ class Reader {
         if (object) {
           if (!is('"')) return fail("expected a key in double quotes", p_);
           if (!string()) return false;
-          key_ = std::move(text_);
+          open_.back().key = std::move(text_);
           ws();
           if (!is(':')) return fail("expected ':' after a key", p_);
           ++p_;
@@ -250,7 +251,6 @@ class Reader {
     }
     ++p_;
     open_.pop_back();
-    if (!open_.empty() && open_.back()->is_object()) keys_.pop_back();
     return true;
   }
 };
@@ -259,7 +259,7 @@ class Reader {
 
 Json parseJson(std::string_view text, JsonError* error) {
   // A NUL byte ends the text; if what comes before it is JSON, the NUL is the error.
-  const void* nul = std::memchr(text.data(), 0, text.size());
+  const void* nul = text.empty() ? nullptr : std::memchr(text.data(), 0, text.size());
   const char* end = nul ? static_cast<const char*>(nul) : text.data() + text.size();
   Reader r(text.data(), end);
   r.document();

@@ -134,6 +134,19 @@ TEST(Json, SyntaxErrorsNameLineColumnAndPlace) {
     errorOf(bad);
 }
 
+TEST(Json, AnErrorsPathNamesTheOpenContainers) {
+  auto path = [](const std::string& text) {
+    std::string p;
+    for (const auto& step : errorOf(text).path) p += step.isIndex ? "/" + std::to_string(step.index) : "/" + step.key;
+    return p;
+  };
+  EXPECT_EQ(path(R"({"a":{"b":1} x})"), "/a");      // after a child closed: the key of that child
+  EXPECT_EQ(path(R"({"a":[{"b":1}],})"), "/a");
+  EXPECT_EQ(path(R"({"a":{"\q":1}})"), "/a/");    // no key read yet in the inner object
+  EXPECT_EQ(path(R"([[1,2],[3 4]])"), "/1/1");
+  EXPECT_EQ(path(R"({"a":[1,{"b":tru}]})"), "/a/1/b");
+}
+
 TEST(Json, RejectsInvalidUtf8NulAndDeepNesting) {
   errorOf("\"\xff\"");
   errorOf("\"\xc0\xaf\"");  // overlong '/'

@@ -52,7 +52,15 @@ TEST(JsonReaderOracle, AgreesOnHandPickedTexts) {
       "\"\xe2\x82\"", "{\"sd\\uDDDD\xe5" "D\":1}", std::string("[1]\0", 4), std::string("[\0]", 3), std::string("\"a\0\"", 4),
       "[1 2]", "[1\n,\r\n2\t]", "{\"a\":[1,2,{\"b\":tru}]}", "{\"a\":[1,2,{\"b\":\"\\q\"}]}",
       std::string(256, '[') + std::string(256, ']'), std::string(257, '[') + std::string(257, ']'),
-      "{\"a\":" + std::string(300, '[')};
+      "{\"a\":" + std::string(300, '['),
+      // Every escape, and \u escapes at the edges of UTF-8's lengths and of the surrogates.
+      R"("\/\b\f\n\r\t\"\\")", R"("\u007f\u0080\u07ff\u0800\uffff\ud800\udc00\udbff\udfff")",
+      R"("\uDBFF\uDC00\uD800\uDFFF")",
+      // Paths after a container closes, and in an object before its first key.
+      R"({"a":{"b":1} x})", R"({"a":[{"b":1}],})", R"({"a":{"\q":1}})", R"([[1,2],[3 4]])",
+      // Numbers RapidJSON cannot read: out of range for Number() too, or not.
+      "[0e400 x]", "[1e400]", "-1e400", "1" + std::string(400, '0'), "0." + std::string(400, '0') + "1e400",
+      "[0e400, 1e400]", "{\"a\":[1, -0E+999, {\"b\":2e308}]}"};
   for (const std::string& t : texts) EXPECT_EQ(compareWithRapidJson(t), "") << show(t);
 }
 
@@ -86,7 +94,8 @@ TEST(JsonReaderOracle, AgreesOnMutatedRepositoryJson) {
       "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "\\ud800", "\\udc00", "\\ud800\\udc00", "\\u00e9", "-",
       "0", "01", ".", "e", "E+", "1e400", "1e-400", "18446744073709551616", "-9223372036854775809", "true",
       "nul", " ", "\n", "\t", "\x01", "\x7f", "\xc3\xa9", "\xc3", "\xe2\x82\xac", "\xed\xa0\x80",
-      "\xf0\x9f\x98\x80", "\xf4\x90\x80\x80", "\xff", std::string(1, '\0')};
+      "\xf0\x9f\x98\x80", "\xf4\x90\x80\x80", "\xff", std::string(1, '\0'), "\\/", "\\b", "\\f",
+      "\\uDBFF\\uDFFF", "\\u07ff", "\\u0800", "\\uffff", "\\u0080", "0e400", "1e400", "}x"};
   std::mt19937_64 rng(20261123);
   auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
   size_t failures = 0, rejected = 0;
