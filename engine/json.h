@@ -189,6 +189,7 @@ class Json {
   const array_t& arr() const { return *v_.a; }  // only when is_array()
   array_t& arr() { return *v_.a; }
   const object_t& obj() const { return *v_.o; }  // only when is_object()
+  object_t& obj() { return *v_.o; }
 
  private:
   void destroy() noexcept;

@@ -133,6 +133,24 @@ void BM_CompileRules(benchmark::State& state) {
 }
 BENCHMARK(BM_CompileRules)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
+// Rules whose catalog lists many products (a national chain's): the catalog
+// is one JSON object of that many members.
+void BM_CompileRulesCatalog(benchmark::State& state) {
+  std::string text = makeRules(10);
+  std::string catalog = "\"catalog\":{";
+  for (int64_t i = 0; i < state.range(0); ++i)
+    catalog += (i ? ",\"sku-" : "\"sku-") + std::to_string(i) + "\":{\"category\":\"c" + std::to_string(i % 40) + "\"}";
+  text.insert(text.find("\"slots\""), catalog + "},");
+  for (auto _ : state) {
+    omo::Diagnostics d;
+    auto rs = omo::Ruleset::compileText(text, &d);
+    if (!rs) abort();
+    benchmark::DoNotOptimize(rs);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_CompileRulesCatalog)->Arg(1000)->Arg(10000)->Arg(50000)->Unit(benchmark::kMillisecond);
+
 // Reading a rules text into the DOM: the engine's reader, and its peer, the
 // RapidJSON reader it replaced (tests/oracle/), on the same text.
 void BM_ParseJson(benchmark::State& state) {

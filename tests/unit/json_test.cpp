@@ -175,6 +175,25 @@ TEST(Json, ObjectsKeepKeyOrderAndTheLastDuplicate) {
   EXPECT_EQ(Json::object().dump(2), "{}");
 }
 
+TEST(Json, LargeObjectsReadInLinearTimeWithTheSameDuplicateRule) {
+  // Past 16 members the reader finds keys through a hash table: the same
+  // result, each repeated key in its first place with its last value.
+  std::string text = "{", expected = "{";
+  for (int i = 0; i < 5000; ++i) {
+    text += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
+    expected += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i % 7 == 3 ? -i : i);
+  }
+  for (int i = 3; i < 5000; i += 7) text += ",\"k" + std::to_string(i) + "\":" + std::to_string(-i);
+  Json j = parse(text + "}");
+  EXPECT_EQ(j.dump(), expected + "}");
+  EXPECT_EQ(j.size(), 5000u);
+  // Nested large objects each keep their own table.
+  Json n = parse("{\"a\":" + text + "},\"b\":" + text + ",\"k1\":0},\"a\":1}");
+  EXPECT_EQ(n["a"].get<int64_t>(), 1);
+  EXPECT_EQ(n["b"].size(), 5000u);
+  EXPECT_EQ(n["b"]["k1"].get<int64_t>(), 0);
+}
+
 TEST(Json, InitializerListsAndEquality) {
   Json obj = {{"src", "a.svg"}, {"alt", ""}};
   EXPECT_TRUE(obj.is_object());

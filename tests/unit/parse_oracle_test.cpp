@@ -39,6 +39,14 @@ std::string show(const std::string& text) {
   return out;
 }
 
+// An object of 60 members, some keys repeated (large objects are read
+// through a hash table of their keys).
+std::string bigObject() {
+  std::string s = "{";
+  for (int i = 0; i < 60; ++i) s += (i ? ",\"" : "\"") + std::to_string(i % 45) + "\":[" + std::to_string(i) + "]";
+  return s + "}";
+}
+
 TEST(JsonReaderOracle, AgreesOnHandPickedTexts) {
   const std::vector<std::string> texts = {
       "", " ", "{}", "[]", "[[]]", "{\"a\":{\"b\":[1,{\"c\":\"d\"}]}}", "{\"a\":1,\"a\":2}", "[1,]", "{\"a\":1,}",
@@ -60,7 +68,8 @@ TEST(JsonReaderOracle, AgreesOnHandPickedTexts) {
       R"({"a":{"b":1} x})", R"({"a":[{"b":1}],})", R"({"a":{"\q":1}})", R"([[1,2],[3 4]])",
       // Numbers RapidJSON cannot read: out of range for Number() too, or not.
       "[0e400 x]", "[1e400]", "-1e400", "1" + std::string(400, '0'), "0." + std::string(400, '0') + "1e400",
-      "[0e400, 1e400]", "{\"a\":[1, -0E+999, {\"b\":2e308}]}"};
+      "[0e400, 1e400]", "{\"a\":[1, -0E+999, {\"b\":2e308}]}", bigObject(), "[" + bigObject() + "," + bigObject() + "]",
+      bigObject().substr(0, 300)};
   for (const std::string& t : texts) EXPECT_EQ(compareWithRapidJson(t), "") << show(t);
 }
 
