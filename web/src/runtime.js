@@ -689,10 +689,11 @@ function omoCreate(factory, wasmUrl) {
     signalFromPage(s);
   }
   function onSubmit(ev) {
-    var form = ev.target;
+    var form = ev.target, E = Element.prototype;
     // The form's own methods through the prototypes: a control named
-    // "matches", "elements" or "submit" hides the form's property of that name.
-    if (!(form instanceof HTMLFormElement) || !Element.prototype.matches.call(form, '[data-omo-profile]')) return;
+    // "matches", "elements", "submit" or "setAttribute" hides the form's
+    // property of that name.
+    if (!(form instanceof HTMLFormElement) || !E.matches.call(form, '[data-omo-profile]')) return;
     var controls = Object.getOwnPropertyDescriptor(HTMLFormElement.prototype, 'elements').get.call(form);
     if (isReady && !engine) return;   // the engine failed: the form does what it would without us
     ev.preventDefault();
@@ -701,18 +702,18 @@ function omoCreate(factory, wasmUrl) {
     Array.prototype.forEach.call(controls, function (el) {
       if (!el.name || el.disabled || /^(submit|button|reset|file)$/.test(el.type)) return;
       if ((el.type === 'radio' || el.type === 'checkbox') && !el.checked) return;
-      if (!Object.prototype.hasOwnProperty.call(schema, el.name) && !form.hasAttribute('data-omo-strict')) return;
+      if (!Object.prototype.hasOwnProperty.call(schema, el.name) && !E.hasAttribute.call(form, 'data-omo-strict')) return;
       fields[el.name] = el.value === '' ? null : el.value;
       if (el.setCustomValidity) el.setCustomValidity('');
     });
     api.setProfile(fields).then(function () {
-      form.setAttribute('data-omo-saved', '');
-      form.removeAttribute('data-omo-error');
+      E.setAttribute.call(form, 'data-omo-saved', '');
+      E.removeAttribute.call(form, 'data-omo-error');
     }, function (e) {
       // Submitted before the engine was ready, and it failed to load: submit as without us.
       if (!engine) return HTMLFormElement.prototype.submit.call(form);
-      form.removeAttribute('data-omo-saved');
-      form.setAttribute('data-omo-error', e.message);
+      E.removeAttribute.call(form, 'data-omo-saved');
+      E.setAttribute.call(form, 'data-omo-error', e.message);
       var bad = Object.keys(fields).filter(function (k) { return e.message.indexOf(k) >= 0; })[0];
       var input = bad && controls.namedItem(bad);
       if (input && input.setCustomValidity) {

@@ -47,6 +47,13 @@ export async function ready(page) {
   await page.evaluate(() => window.omotenashi.ready);
 }
 
+// The shop test page, ready, with the visitor's consent granted.
+export async function grantedShop(page) {
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await grant(page);
+}
+
 // The stored profile, read straight from IndexedDB (IDBFS's object store).
 export async function storedProfile(page) {
   return page.evaluate(() => new Promise((resolve) => {

@@ -3,7 +3,7 @@ import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { watchConsole, ready, storageSnapshot, DEFAULTS, grant } from './helpers.mjs';
+import { watchConsole, ready, storageSnapshot, DEFAULTS, grant, grantedShop } from './helpers.mjs';
 
 const pagesDir = join(dirname(fileURLToPath(import.meta.url)), '../pages');
 
@@ -32,9 +32,7 @@ test('first visit: defaults at once, nothing stored, nothing sent (pending)', as
 
 test('slots repaint on signals at once, with no reload and no request', async ({ page }) => {
   const errors = watchConsole(page);
-  await page.goto('/pages/shop.html');
-  await ready(page);
-  await grant(page);
+  await grantedShop(page);
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
   const navigations = [];
@@ -178,9 +176,7 @@ test('a dataLayer whose push is an accessor wrapping ours is read, with no error
 
 test('API calls with the wrong kind of argument get an Error naming the call', async ({ page }) => {
   const errors = watchConsole(page);
-  await page.goto('/pages/shop.html');
-  await ready(page);
-  await grant(page);
+  await grantedShop(page);
   const r = await page.evaluate(async () => {
     const o = window.omotenashi;
     const message = async (f) => { try { await f(); return 'no error'; } catch (e) { return e.message; } };
@@ -235,9 +231,7 @@ test('a hostile profile value is shown as text and runs nothing', async ({ page 
   const errors = watchConsole(page);
   const dialogs = [];
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
-  await page.goto('/pages/shop.html');
-  await ready(page);
-  await grant(page);
+  await grantedShop(page);
   const evil = '<img src=x onerror=alert(1)>';
   await page.evaluate((v) => window.omotenashi.setProfile({ name: v }), evil);
   await expect(page.locator('#greeting')).toHaveText('Welcome back, ' + evil);
@@ -253,9 +247,7 @@ test('a hostile profile value is shown as text and runs nothing', async ({ page 
 // the child that is in the page then, not in the one painted before.
 test('a slot with an image and a [data-omo-text] child keeps the image and repaints the child', async ({ page }) => {
   const errors = watchConsole(page);
-  await page.goto('/pages/shop.html');
-  await ready(page);
-  await grant(page);
+  await grantedShop(page);
   await page.evaluate(() => document.body.insertAdjacentHTML('beforeend',
     '<div data-omo-slot="greeting" id="framed"><img src="/pages/img/default.svg" alt=""><span data-omo-text>Hello</span></div>'));
   await page.evaluate(() => window.omotenashi.track('add_to_cart', { sku: 'sku-ball' }));
@@ -271,9 +263,7 @@ test('a slot with an image and a [data-omo-text] child keeps the image and repai
 // values reach slot text, so a slot on a script or a style is never painted.
 test('a slot on a <script> or <style> element is never painted', async ({ page }) => {
   const errors = watchConsole(page);
-  await page.goto('/pages/shop.html');
-  await ready(page);
-  await grant(page);
+  await grantedShop(page);
   await page.evaluate(() => {
     document.body.insertAdjacentHTML('beforeend', '<script data-omo-slot="promo"></script><style data-omo-slot="greeting"></style>' +
       '<div data-omo-slot="greeting" id="framed"><img src="/pages/img/default.svg" alt=""><script data-omo-text></script></div>');
@@ -301,9 +291,7 @@ test('a slot named __proto__, a slot named toString and a dataLayer event named 
     rules.slots = JSON.parse(JSON.stringify(rules.slots).replace('{', '{"__proto__":' + JSON.stringify(rules.slots.promo) + ','));
     await route.fulfill({ contentType: 'application/json', body: JSON.stringify(rules) });
   });
-  await page.goto('/pages/shop.html');
-  await ready(page);
-  await grant(page);
+  await grantedShop(page);
   await page.evaluate(() => {
     window.decisions = [];
     window.omotenashi.on('decision', (d) => window.decisions.push(d.slot));
@@ -322,9 +310,7 @@ test('a slot named __proto__, a slot named toString and a dataLayer event named 
 
 test('profile input is validated against the rules schema; nothing invalid is stored', async ({ page }) => {
   const errors = watchConsole(page);
-  await page.goto('/pages/shop.html');
-  await ready(page);
-  await grant(page);
+  await grantedShop(page);
   const msg = (f) => page.evaluate((f) => window.omotenashi.setProfile(f).then(() => 'ok', (e) => e.message), f);
   expect(await msg({ pet: 'dragon' })).toContain('pet');
   expect(await msg({ shoeSize: '42' })).toContain('shoeSize');
@@ -343,6 +329,33 @@ test('profile input is validated against the rules schema; nothing invalid is st
   await page.selectOption('#pet', 'cat');
   await page.click('#save');
   await expect(page.locator('#profile')).toHaveAttribute('data-omo-saved');
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Ken');
+  expect(errors).toEqual([]);
+});
+
+test('a profile form with controls named after its attribute methods is read and marked', async ({ page }) => {
+  // Controls named setAttribute, removeAttribute and hasAttribute hide the
+  // form's methods of those names (Playwright's own actions then fail, so
+  // the page is driven from inside).
+  const errors = watchConsole(page);
+  await grantedShop(page);
+  const submit = (pet) => page.evaluate(async (pet) => {
+    const form = document.getElementById('profile');
+    const has = (name) => Element.prototype.hasAttribute.call(form, name);
+    document.getElementById('name').value = 'Ken';
+    const select = document.getElementById('pet');
+    select.value = pet;
+    select.dispatchEvent(new Event('change'));  // as a visitor's choice: clears the last error
+    document.getElementById('save').click();
+    await new Promise((r) => setTimeout(r, 200));
+    return { saved: has('data-omo-saved'), error: Element.prototype.getAttribute.call(form, 'data-omo-error') };
+  }, pet);
+  await page.evaluate(() => document.getElementById('profile').insertAdjacentHTML('beforeend',
+    ['setAttribute', 'removeAttribute', 'hasAttribute'].map((n) => `<input type="hidden" name="${n}" value="x">`).join('')));
+  const bad = await submit('dragon');
+  expect(bad.saved).toBe(false);
+  expect(bad.error).toContain('pet');
+  expect(await submit('cat')).toEqual({ saved: true, error: null });
   await expect(page.locator('#greeting')).toHaveText('Welcome back, Ken');
   expect(errors).toEqual([]);
 });
@@ -453,9 +466,7 @@ for (const preview of [true, false]) {
 // showed it, through every re-decide, and is gone from the next page.
 test("single-page app: track('page') starts a new page for impressions and caps", async ({ page }) => {
   const errors = watchConsole(page);
-  await page.goto('/pages/shop.html');
-  await ready(page);
-  await grant(page);
+  await grantedShop(page);
   await page.evaluate(() => {
     const p = document.createElement('p');
     p.id = 'welcome';

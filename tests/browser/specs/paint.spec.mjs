@@ -2,13 +2,11 @@
 // 400 ms failsafe, so it runs as its own project after all the others
 // (playwright.config.mjs): no other browser competes for the machine's cores.
 import { test, expect } from '@playwright/test';
-import { watchConsole, ready, DEFAULTS, grant } from './helpers.mjs';
+import { watchConsole, ready, DEFAULTS, grantedShop } from './helpers.mjs';
 
 test('returning visitor: personalized in the first paint, default never visible, CLS 0', async ({ page }) => {
   const errors = watchConsole(page);
-  await page.goto('/pages/shop.html');
-  await ready(page);
-  await grant(page);
+  await grantedShop(page);
   await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko', pet: 'dog' }));
   await page.evaluate(() => new Promise((r) => { dispatchEvent(new Event('pagehide')); setTimeout(r, 500); }));
   // Watch every frame from the start of the next navigation.
