@@ -216,10 +216,16 @@ std::string compareWithRapidJson(std::string_view text) {
   //   Number() gives Infinity; otherwise the rest of the text is compared,
   //   with that number written as 0;
   if (theirs.code == rapidjson::kParseErrorNumberTooBig) {
+    // The number at RapidJSON's offset, by JSON's grammar; RapidJSON stops
+    // at the digit that overflows, so a '.' or an exponent without digits
+    // after it is ours to report, at the place its digits are missing.
     const size_t at = theirs.error.offset;
     size_t end = at;
+    bool complete = true;
     auto digits = [&] {
+      const size_t from = end;
       while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+      complete = complete && end > from;
     };
     end += text[end] == '-';
     digits();
@@ -228,6 +234,10 @@ std::string compareWithRapidJson(std::string_view text) {
       ++end;
       if (end < text.size() && (text[end] == '+' || text[end] == '-')) ++end;
       digits();
+    }
+    if (!complete) {
+      if (value.is_discarded() && ours.offset == end) return "";
+      return "a malformed number RapidJSON found out of range, reported elsewhere by ours: " + ours.message;
     }
     if (std::isinf(omo_host_number(text.data() + at, end - at))) {
       if (value.is_discarded() && ours.offset == at && ours.numberTooBig &&
