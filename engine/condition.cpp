@@ -48,7 +48,7 @@ struct OpNode {
   Op op = Op::Unknown;
   Json expected;
   std::string text;                          // padded version / $type name / group id
-  std::shared_ptr<const Regex> regex;        // null when invalid
+  Shared<const Regex> regex;        // null when invalid
   std::unique_ptr<ValueMatcher> sub;         // $not, $size, $elemMatch (operator form)
   std::unique_ptr<ConditionNode> subCond;    // $elemMatch (object form)
   std::vector<ValueMatcher> all;             // $all / $alli items

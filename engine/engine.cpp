@@ -179,7 +179,7 @@ bool Signal::fromJson(const Json& j, Signal* out, std::string* error) {
 
 // ---- Engine -------------------------------------------------------------------
 
-Engine::Engine(std::shared_ptr<const Ruleset> rules, uint64_t seed) : rules_(std::move(rules)), rng_(seed) {
+Engine::Engine(Shared<const Ruleset> rules, uint64_t seed) : rules_(std::move(rules)), rng_(seed) {
   newDeviceId(0);
   newPage();
 }

@@ -14,6 +14,7 @@
 #include "profile.h"
 #include "rng.h"
 #include "rules.h"
+#include "shared.h"
 
 namespace omo {
 
@@ -57,7 +58,7 @@ struct Signal {
 
 class Engine {
  public:
-  Engine(std::shared_ptr<const Ruleset> rules, uint64_t seed);
+  Engine(Shared<const Ruleset> rules, uint64_t seed);
 
   // Convenience: compile rules text; nullptr (and diags) when invalid.
   static std::unique_ptr<Engine> fromRulesText(const std::string& text, uint64_t seed, Diagnostics* diags);
@@ -130,7 +131,7 @@ class Engine {
   Json exportData() const;
 
  private:
-  std::shared_ptr<const Ruleset> rules_;
+  Shared<const Ruleset> rules_;
   Profile profile_;
   Context context_;
   Rng rng_;

@@ -1,6 +1,7 @@
 #include "jsregex.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "jsvalue.h"
 
@@ -561,8 +562,8 @@ bool inRanges(const std::vector<Range>& rs, char16_t c) {
 
 }  // namespace
 
-std::shared_ptr<const Regex> Regex::compile(std::string_view pattern, bool ignoreCase,
-                                            std::string* error) {
+Shared<const Regex> Regex::compile(std::string_view pattern, bool ignoreCase,
+                                   std::string* error) {
   std::u16string p = js::utf16(pattern);
   Parser parser(p);
   NodeP root = parser.parse();
@@ -570,7 +571,7 @@ std::shared_ptr<const Regex> Regex::compile(std::string_view pattern, bool ignor
     if (error) *error = parser.error;
     return nullptr;
   }
-  std::shared_ptr<Regex> re(new Regex());
+  Shared<Regex> re(new Regex());
   re->ignoreCase_ = ignoreCase;
   Compiler c(&re->programs_, ignoreCase);
   c.compileProgram(*root);

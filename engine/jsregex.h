@@ -14,10 +14,11 @@
 // anchors, lookahead (?= ) (?! ) and the `i` flag. Back-references and
 // lookbehind are reported as unsupported at compile time.
 #pragma once
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "shared.h"
 
 namespace omo {
 
@@ -25,8 +26,8 @@ class Regex {
  public:
   // Returns nullptr and sets *error (if given) when the pattern is invalid
   // or unsupported.
-  static std::shared_ptr<const Regex> compile(std::string_view pattern, bool ignoreCase,
-                                              std::string* error = nullptr);
+  static Shared<const Regex> compile(std::string_view pattern, bool ignoreCase,
+                                     std::string* error = nullptr);
   // RegExp.prototype.test: true when the pattern matches anywhere in subject.
   bool test(std::string_view subjectUtf8) const;
   bool test(const std::u16string& subject) const;

@@ -300,7 +300,7 @@ bool Ruleset::isBuyOnce(const std::string& category) const {
          std::find(buyOnceCategories.begin(), buyOnceCategories.end(), category) != buyOnceCategories.end();
 }
 
-std::shared_ptr<const Ruleset> Ruleset::compileText(const std::string& text, Diagnostics* diags) {
+Shared<const Ruleset> Ruleset::compileText(const std::string& text, Diagnostics* diags) {
   std::string err;
   Json doc = parseJson(text, &err);
   if (doc.is_discarded()) {
@@ -310,8 +310,8 @@ std::shared_ptr<const Ruleset> Ruleset::compileText(const std::string& text, Dia
   return compile(doc, diags);
 }
 
-std::shared_ptr<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
-  auto rs = std::make_shared<Ruleset>();
+Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
+  Shared<Ruleset> rs(new Ruleset());
   Obj top(doc, "", d,
           {"$schema", "version", "site", "preview", "profile", "regions", "catalog", "suppression", "segments",
            "groups", "experiments", "holdout", "slots", "measurements", "description"});

@@ -4,7 +4,6 @@
 #pragma once
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -14,6 +13,7 @@
 #include "diagnostics.h"
 #include "json.h"
 #include "measure.h"
+#include "shared.h"
 #include "template.h"
 
 namespace omo {
@@ -111,8 +111,8 @@ struct Ruleset {
 
   // Compiles a rules document. Returns nullptr when there is any problem;
   // `diags` then lists every one.
-  static std::shared_ptr<const Ruleset> compile(const Json& doc, Diagnostics* diags);
-  static std::shared_ptr<const Ruleset> compileText(const std::string& text, Diagnostics* diags);
+  static Shared<const Ruleset> compile(const Json& doc, Diagnostics* diags);
+  static Shared<const Ruleset> compileText(const std::string& text, Diagnostics* diags);
 };
 
 }  // namespace omo

@@ -15,8 +15,8 @@ inline std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-inline std::shared_ptr<const Ruleset> demoRules() {
-  static std::shared_ptr<const Ruleset> rules = [] {
+inline omo::Shared<const omo::Ruleset> demoRules() {
+  static omo::Shared<const omo::Ruleset> rules = [] {
     Diagnostics d;
     return Ruleset::compileText(slurp(std::string(OMO_SOURCE_DIR) + "/demo/rules.json"), &d);
   }();
