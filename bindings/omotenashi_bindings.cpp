@@ -24,6 +24,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "diagnostics.h"
@@ -53,7 +54,7 @@ EM_JS(size_t, omo_host_number_text, (double d, char* out), {
 // (EMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0, no RTTI), so they have no names for
 // Embind to print about a type it cannot convert (the bindings hand it none).
 extern "C" const char* EMSCRIPTEN_KEEPALIVE __getTypeName(const void*) {
-  return strdup("(a type without a name)");  // Embind frees it
+  return strdup("(a type the bindings do not register)");  // Embind frees it
 }
 
 namespace {
@@ -232,6 +233,47 @@ class WebEngine {
   std::vector<omo::Decision> last_;   // the latest decision per slot
 };
 
+// The types registered below. A bound method with any other type would build
+// and then fail when called, so each method is checked at compile time.
+template <class T>
+constexpr bool kRegistered = std::is_same_v<T, void> || std::is_same_v<T, bool> || std::is_same_v<T, double> ||
+                             std::is_same_v<T, std::string>;
+template <class M>
+struct UsesRegisteredTypes;
+template <class R, class... A>
+struct UsesRegisteredTypes<R (WebEngine::*)(A...)>
+    : std::bool_constant<(kRegistered<R> && ... && kRegistered<std::decay_t<A>>)> {};
+template <class R, class... A>
+struct UsesRegisteredTypes<R (WebEngine::*)(A...) const> : UsesRegisteredTypes<R (WebEngine::*)(A...)> {};
+
+// The Engine class's methods, bound and checked from this one list.
+#define OMO_METHODS(X) \
+  X(ok) \
+  X(diagnostics) \
+  X(loadProfile) \
+  X(loadProfileScript) \
+  X(saveProfile) \
+  X(profileEmpty) \
+  X(forget) \
+  X(setContext) \
+  X(setProfile) \
+  X(track) \
+  X(beginPage) \
+  X(newPage) \
+  X(decideAll) \
+  X(decide) \
+  X(shown) \
+  X(explain) \
+  X(exportData) \
+  X(attributes) \
+  X(dueReports) \
+  X(acknowledgeReports) \
+  X(reportsFailed)
+#define OMO_CHECK(name) \
+  static_assert(UsesRegisteredTypes<decltype(&WebEngine::name)>::value, \
+                #name ": a type the bindings do not register (see EMSCRIPTEN_BINDINGS)");
+OMO_METHODS(OMO_CHECK)
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(omotenashi) {
@@ -243,27 +285,6 @@ EMSCRIPTEN_BINDINGS(omotenashi) {
   // Embind's class code refers to emval's handle table (for smart pointers).
   _embind_register_emval(TypeID<emscripten::val>::get(), "emscripten::val");
 
-  emscripten::class_<WebEngine>("Engine")
-      .constructor<const std::string&, double, double>()
-      .function("ok", &WebEngine::ok)
-      .function("diagnostics", &WebEngine::diagnostics)
-      .function("loadProfile", &WebEngine::loadProfile)
-      .function("loadProfileScript", &WebEngine::loadProfileScript)
-      .function("saveProfile", &WebEngine::saveProfile)
-      .function("profileEmpty", &WebEngine::profileEmpty)
-      .function("forget", &WebEngine::forget)
-      .function("setContext", &WebEngine::setContext)
-      .function("setProfile", &WebEngine::setProfile)
-      .function("track", &WebEngine::track)
-      .function("beginPage", &WebEngine::beginPage)
-      .function("newPage", &WebEngine::newPage)
-      .function("decideAll", &WebEngine::decideAll)
-      .function("decide", &WebEngine::decide)
-      .function("shown", &WebEngine::shown)
-      .function("explain", &WebEngine::explain)
-      .function("exportData", &WebEngine::exportData)
-      .function("attributes", &WebEngine::attributes)
-      .function("dueReports", &WebEngine::dueReports)
-      .function("acknowledgeReports", &WebEngine::acknowledgeReports)
-      .function("reportsFailed", &WebEngine::reportsFailed);
+#define OMO_BIND(name) .function(#name, &WebEngine::name)
+  emscripten::class_<WebEngine>("Engine").constructor<const std::string&, double, double>() OMO_METHODS(OMO_BIND);
 }

@@ -39,8 +39,8 @@ TEST(Shared, TheLastOwnerDeletesTheObject) {
 }
 
 TEST(Shared, OwnersOnManyThreads) {
-  // As the collector's threads share one ruleset: copies made and dropped
-  // concurrently delete the object exactly once.
+  // Copies made and dropped on several threads at once delete the object
+  // exactly once.
   {
     omo::Shared<const Counted> shared(new Counted(1));
     std::vector<std::thread> threads;
