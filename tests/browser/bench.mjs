@@ -72,6 +72,39 @@ try {
   }, { rulesText, fixture });
   await page.close();
 
+  // ---- 3. the rules compiled in the page (new Engine) with a large catalog,
+  // a national chain's: demo/rules.json plus n products; peer: JSON.parse of
+  // the same text, which the loader also does once.
+  const catalogPage = await context.newPage();
+  await catalogPage.goto(`${base}/pages/blank.html`);
+  const demoRules = JSON.parse(readFileSync(join(root, 'demo/rules.json'), 'utf8'));
+  const catalog = [];
+  await catalogPage.evaluate(async (text) => {   // warm-up: the wasm's code tiers up
+    const M = await window.omotenashi._load();
+    for (let i = 0; i < 20; i++) new M.Engine(text, 0, 1).delete();
+  }, JSON.stringify(demoRules));
+  for (const n of [1000, 10000, 50000]) {
+    const rules = { ...demoRules, catalog: { ...demoRules.catalog } };
+    for (let i = 0; i < n; i++) rules.catalog[`sku-${i}`] = { category: `c${i % 40}` };
+    const text = JSON.stringify(rules);
+    catalog.push({ n, bytes: text.length, ...await catalogPage.evaluate(async (text) => {
+      const M = await window.omotenashi._load();
+      const engine = [], peer = [];
+      for (let r = 0; r < 7; r++) {
+        let t = performance.now();
+        const e = new M.Engine(text, 0, 1);
+        engine.push(performance.now() - t);
+        if (!e.ok()) throw new Error(e.diagnostics());
+        e.delete();
+        t = performance.now();
+        JSON.parse(text);
+        peer.push(performance.now() - t);
+      }
+      return { engine, peer };
+    }, text) });
+  }
+  await catalogPage.close();
+
   // ---- 2. navigation to personalized first paint, twice: every file served
   // with no-store (the bundle fetched and compiled anew on each page), and the
   // bundle cached as a site would serve it (max-age; Chrome may then also
@@ -98,6 +131,9 @@ try {
   }
   console.log('\n| call (mean) | µs |\n|---|---:|');
   for (const [name, us] of Object.entries(d.calls)) console.log(`| ${name} | ${f(us)} |`);
+  console.log('\n| rules with a catalog of | text | new Engine(rules), median of 7 (ms) | JSON.parse of the text (ms) | ratio |\n|---:|---:|---:|---:|---:|');
+  for (const c of catalog)
+    console.log(`| ${c.n} products | ${(c.bytes / 1024).toFixed(0)} KB | ${f(median(c.engine))} | ${f(median(c.peer))} | ${(median(c.engine) / median(c.peer)).toFixed(1)}× |`);
 } finally {
   await context.close();
   rmSync(dir, { recursive: true, force: true });
