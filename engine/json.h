@@ -297,6 +297,13 @@ class JsonWriter {
 bool validUtf8(std::string_view s);
 // The length of the one such UTF-8 sequence at s[i..n), or 0 when it is invalid.
 size_t utf8Length(const unsigned char* s, size_t n, size_t i);
+// The value of a hexadecimal digit (either case), or -1.
+inline int hexDigit(char32_t c) {
+  return c >= '0' && c <= '9' ? static_cast<int>(c - '0')
+         : c >= 'a' && c <= 'f' ? static_cast<int>(c - 'a' + 10)
+         : c >= 'A' && c <= 'F' ? static_cast<int>(c - 'A' + 10)
+                                : -1;
+}
 
 // Typed look-ups that never fail: nullptr / fallback when absent or mistyped.
 inline const Json* member(const Json& obj, std::string_view key) {

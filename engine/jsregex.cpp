@@ -318,9 +318,7 @@ class Parser {
       int v = 0;
       for (int k = 0; k < n; ++k) {
         if (!more()) return -1;
-        char16_t h = peek();
-        int d = (h >= '0' && h <= '9') ? h - '0' : (h >= 'a' && h <= 'f') ? h - 'a' + 10
-                : (h >= 'A' && h <= 'F') ? h - 'A' + 10 : -1;
+        int d = hexDigit(peek());
         if (d < 0) return -1;
         v = v * 16 + d;
         ++i_;

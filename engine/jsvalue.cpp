@@ -23,9 +23,7 @@ double stringToNumber(std::string_view s) {
   if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
     double v = 0;
     for (size_t i = 2; i < s.size(); ++i) {
-      char c = s[i];
-      int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-              : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+      int d = hexDigit(static_cast<unsigned char>(s[i]));
       if (d < 0) return kNaN;
       v = v * 16 + d;
     }

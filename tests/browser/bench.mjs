@@ -72,7 +72,7 @@ try {
   }, { rulesText, fixture });
   await page.close();
 
-  // ---- 3. the rules compiled in the page (new Engine) with a large catalog,
+  // ---- 2. the rules compiled in the page (new Engine) with a large catalog,
   // a national chain's: demo/rules.json plus n products; peer: JSON.parse of
   // the same text, which the loader also does once.
   const catalogPage = await context.newPage();
@@ -105,7 +105,7 @@ try {
   }
   await catalogPage.close();
 
-  // ---- 2. navigation to personalized first paint, twice: every file served
+  // ---- 3. navigation to personalized first paint, twice: every file served
   // with no-store (the bundle fetched and compiled anew on each page), and the
   // bundle cached as a site would serve it (max-age; Chrome may then also
   // reuse compiled wasm code, for modules over 128 KB). Each server is its

@@ -7,24 +7,16 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "rapidjson_oracle.h"
+#include "test_util.h"
 
 namespace {
 
 using omo::oracle::compareWithRapidJson;
-
-std::string readFile(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string show(const std::string& text) {
   std::string out;
@@ -96,7 +88,7 @@ TEST(JsonReaderOracle, AgreesOnMutatedRepositoryJson) {
   std::vector<std::string> seeds;
   for (const char* dir : {"/tests/fixtures", "/demo", "/tests/fuzz/corpus"})
     for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(OMO_SOURCE_DIR) + dir))
-      if (e.is_regular_file() && e.file_size() < 20000) seeds.push_back(readFile(e.path()));
+      if (e.is_regular_file() && e.file_size() < 20000) seeds.push_back(omo::testing::slurp(e.path()));
   ASSERT_GT(seeds.size(), 20u);
   // Fragments that sit at the edges of JSON's grammar and of UTF-8.
   const std::vector<std::string> pieces = {
