@@ -200,10 +200,14 @@ void Engine::newDeviceId(int64_t nowMs) {
 bool Engine::loadProfile(const std::string& text, int64_t nowMs, std::string* error) {
   Profile p;
   if (!Profile::parse(text, &p, error)) return false;  // the profile held stays as it was
-  if (p.updatedMs && nowMs - p.updatedMs > static_cast<int64_t>(rules_->expireDays) * kMsPerDay)
+  if (p.updatedMs && nowMs - p.updatedMs > static_cast<int64_t>(rules_->expireDays) * kMsPerDay) {
     newDeviceId(nowMs);  // idle past expiry: start afresh
-  else
+  } else {
+    // At most one report per task and window leaves the device (SPEC section
+    // 6): what this copy encoded stays encoded in the one loaded.
+    if (p.deviceId == profile_.deviceId) p.keepReportsOf(profile_);
     profile_ = std::move(p);
+  }
   // What is on screen stays counted for this page: impressions the loaded
   // profile does not hold (another tab's, which never saw them) are counted
   // into it, once, by their event id.

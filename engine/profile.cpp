@@ -116,6 +116,23 @@ class Reader {
 
 }  // namespace
 
+void Profile::keepReportsOf(const Profile& mine) {
+  for (const auto& [task, week] : mine.reportedWindow) {
+    std::string& w = reportedWindow[task];
+    if (w < week) w = week;
+  }
+  // The larger of the two, not their sum: the same encodings are usually in both.
+  for (const auto& [week, eps] : mine.epsilonSpent) {
+    double& e = epsilonSpent[week];
+    if (e < eps) e = eps;
+  }
+  for (const auto& p : mine.pendingReports) {
+    bool known = false;
+    for (const auto& q : pendingReports) known = known || q.report.rid == p.report.rid;
+    if (!known) pendingReports.push_back(p);
+  }
+}
+
 bool Profile::seenEvent(const std::string& id) {
   if (id.empty()) return false;
   if (std::find(recentEventIds.begin(), recentEventIds.end(), id) != recentEventIds.end()) return true;

@@ -118,6 +118,11 @@ class Profile {
   // Keeps the `keep` most recently seen products (their categories keep the counts).
   void keepNewestProducts(size_t keep);
   bool seenEvent(const std::string& id);       // records it; true when seen before
+  // Keeps what `mine`, another copy of this device's profile, reported: the
+  // later window per task, the larger budget spent per week, its pending
+  // reports (by rid). Loading a copy that never saw them (another tab's, or
+  // one that tab wrote over them in storage) then encodes nothing twice.
+  void keepReportsOf(const Profile& mine);
 };
 
 }  // namespace omo

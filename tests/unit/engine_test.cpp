@@ -219,6 +219,37 @@ TEST(Engine, ReportsOncePerTaskPerClosedWindowWithinBudget) {
   EXPECT_EQ(e->dueReports(nextWeek + kHour), "");
 }
 
+// Tabs exchange whole profiles (BroadcastChannel, IndexedDB): a copy that
+// never saw this tab's reports must not make it encode them again, which would
+// send a second randomized answer for the same task and window (SPEC section 6).
+TEST(Engine, ReportsEncodedStayEncodedWhenAnOlderCopyOfTheProfileIsLoaded) {
+  auto e = demo("device-0");
+  std::string err;
+  ASSERT_TRUE(e->setProfile(J(R"({"pet": "dog", "region": "kanto"})"), kMonday1pm, &err));
+  int64_t nextWeek = kMonday1pm + 7 * 24 * kHour;
+  e->beginPage(nextWeek);
+  const std::string older = e->saveProfile();   // another tab's copy: nothing encoded yet
+  std::string batch = e->dueReports(nextWeek);
+  ASSERT_FALSE(batch.empty());
+  ASSERT_TRUE(e->loadProfile(older, nextWeek + kMinute, &err)) << err;
+  // The same reports, the same bytes: nothing encoded anew.
+  EXPECT_EQ(e->dueReports(nextWeek + kMinute), batch);
+  ReportBatch b;
+  ASSERT_TRUE(ReportBatch::parse(batch, &b, &err)) << err;
+  std::vector<std::string> rids;
+  for (const auto& r : b.reports) rids.push_back(r.rid);
+  e->acknowledgeReports(rids, nextWeek + kMinute);
+  ASSERT_TRUE(e->loadProfile(older, nextWeek + 2 * kMinute, &err)) << err;
+  EXPECT_EQ(e->dueReports(nextWeek + 2 * kMinute), "");
+  // The budget spent stays spent.
+  EXPECT_DOUBLE_EQ(e->profile().epsilonSpent.at("2026-W48"), 8);
+  // Another device's profile (forget() in another tab gives a new device id)
+  // carries none of this device's reports over.
+  ASSERT_TRUE(e->loadProfile(demo("device-3")->saveProfile(), nextWeek + 3 * kMinute, &err)) << err;
+  EXPECT_TRUE(e->profile().reportedWindow.empty());
+  EXPECT_TRUE(e->profile().epsilonSpent.empty());
+}
+
 TEST(Engine, NoReportLeavesTheDeviceWithAProfileValue) {
   auto e = demo("device-0");
   std::string err;

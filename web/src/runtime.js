@@ -630,7 +630,7 @@ function omoCreate(factory, wasmUrl) {
       } else if (m.t === 'hello') {
         post({ t: 'state', to: m.from, text: engine.saveProfile() });
         return;
-      } else if (m.t === 'state' && m.to === tabId && typeof m.text === 'string') {
+      } else if (m.t === 'state' && (m.to === tabId || m.to === '*') && typeof m.text === 'string') {
         if (engine.loadProfile(m.text, now())) return;   // garbage: the engine keeps its profile
         replayLog();
       } else return;
@@ -650,6 +650,10 @@ function omoCreate(factory, wasmUrl) {
     // page closes before the write ends, they leave from the next page.
     sending = true;
     dirty = true;
+    // The other tabs learn at once what was encoded: a tab that never saw it
+    // would encode the same window again (the engine keeps a tab's own
+    // reports when it loads another's profile).
+    try { post({ t: 'state', to: '*', text: engine.saveProfile() }); } catch (e) { return fail(e); }
     flush(function (err) {
       if (err || state !== 'granted' || !engine) { sending = false; return; }
       sendBatch(batch);

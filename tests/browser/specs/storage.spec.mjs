@@ -475,6 +475,42 @@ test('reports: sent after the window closes with consent; never with GPC or whil
   });
 });
 
+test('two tabs across a week\'s end: one report per task and window leaves the device', async ({ baseURL, request }) => {
+  await withBrowser(baseURL, async (b) => {
+    await request.delete('/__reports');
+    // Each tab's clock, moved forward by window.__shift.
+    const clock = (page, days) => page.addInitScript((days) => {
+      window.__shift = days * 864e5;
+      const now = Date.now;
+      Date.now = () => now() + window.__shift;
+    }, days);
+    // Tab B opens in this week, with consent and a pet to measure.
+    const tabB = await b.context.newPage();
+    await clock(tabB, 0);
+    await tabB.goto('/pages/shop.html');
+    await ready(tabB);
+    await tabB.evaluate(() => window.omotenashi.consent('granted'));
+    await tabB.evaluate(() => window.omotenashi.setProfile({ pet: 'cat' }));
+    await flushed(tabB);
+    // Eight days later a new tab A opens (a link opened in the background):
+    // the week has closed, so A encodes and sends its report.
+    const tabA = await b.context.newPage();
+    await clock(tabA, 8);
+    await tabA.goto('/pages/shop.html');
+    await ready(tabA);
+    await expect.poll(async () => (await reportsReceived(request)).length).toBe(1);
+    // Tab B, open all along, is hidden eight days later too: it must not
+    // randomize the same window a second time.
+    await tabB.evaluate(() => { window.__shift = 8 * 864e5; });
+    await flushed(tabB);
+    await flushed(tabA);
+    const rids = new Set();
+    for (const { batch } of await reportsReceived(request))
+      for (const r of batch.reports) if (r.task === 'pet-mix') rids.add(r.win + ' ' + r.rid);
+    expect([...rids]).toHaveLength(1);
+  });
+});
+
 test('consent platforms: IAB TCF v2.2 purposes and Google Consent Mode v2', async ({ page }) => {
   const errors = watchConsole(page);
   await page.addInitScript(() => { window.__tcfConsents = { 1: true, 5: true, 6: true }; });
