@@ -259,7 +259,11 @@ function omoCreate(factory, wasmUrl) {
         emit('decision', d);
       }
     });
-    if (changed) scheduleSave();
+    if (changed) {
+      scheduleSave();
+      // Open tabs count it at once: a capped offer is not shown again in another tab.
+      post({ t: 'state', to: '*', text: engine.saveProfile() });
+    }
   }
   var redecide = guard(function () {
     var t = now();

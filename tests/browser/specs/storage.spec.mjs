@@ -237,6 +237,31 @@ test('two tabs at once: no signal lost, each sees the other within a second', as
   });
 });
 
+test('two tabs: an offer capped once a visit, shown in one tab, is not shown again in the other', async ({ baseURL }) => {
+  await withBrowser(baseURL, async (b) => {
+    const a = await grantedWithName(b.context);
+    const c = await open(b.context);
+    await expect(c.locator('#greeting')).toHaveText('Welcome back, Aiko');
+    // A single-page app adds the welcome slot (capped: once a visit) in one tab, then in the other.
+    const addWelcome = (page) => page.evaluate(() => {
+      const p = document.createElement('p');
+      p.id = 'welcome';
+      p.setAttribute('data-omo-slot', 'welcome');
+      p.textContent = 'Our shop';
+      document.body.append(p);
+    });
+    await addWelcome(a);
+    await expect(a.locator('#welcome')).toHaveText('New this week: beds for older dogs');
+    await c.waitForTimeout(300);
+    await addWelcome(c);
+    await expect(c.locator('#welcome')).toHaveText('Our shop');
+    await c.waitForTimeout(300);
+    await expect(a.locator('#welcome')).toHaveText('New this week: beds for older dogs');   // on screen: stays
+    await flushed(c);
+    expect(JSON.parse(await storedProfile(c)).caps['welcome/first-look']).toMatchObject({ sc: 1 });
+  });
+});
+
 test('garbage from another tab (profiles, signals, fields) leaves this tab\'s profile and engine as they were', async ({ baseURL }) => {
   await withBrowser(baseURL, async (b) => {
     const a = await grantedWithName(b.context);
