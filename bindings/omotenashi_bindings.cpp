@@ -191,6 +191,11 @@ class WebEngine {
   // The serialized batch to POST, or "" when nothing is due.
   std::string dueReports(double nowMs) { return engine_ ? engine_->dueReports(ms(nowMs)) : std::string(); }
 
+  // What another tab stored: its reports only (Engine::keepReportsFrom).
+  void keepReportsFrom(const std::string& text) {
+    if (engine_) engine_->keepReportsFrom(text);
+  }
+
   // `ridsJson`: a JSON array of report ids the collector accepted (ok + dup).
   std::string acknowledgeReports(const std::string& ridsJson, double nowMs) {
     Json j;
@@ -267,6 +272,7 @@ struct UsesRegisteredTypes<R (WebEngine::*)(A...) const> : UsesRegisteredTypes<R
   X(exportData) \
   X(attributes) \
   X(dueReports) \
+  X(keepReportsFrom) \
   X(acknowledgeReports) \
   X(reportsFailed)
 #define OMO_CHECK(name) \

@@ -875,6 +875,12 @@ std::string Engine::dueReports(int64_t nowMs) {
   return batch.reports.empty() ? "" : batch.serialize();
 }
 
+void Engine::keepReportsFrom(const std::string& text) {
+  Profile p;
+  std::string error;
+  if (Profile::parse(text, &p, &error) && p.deviceId == profile_.deviceId) profile_.keepReportsOf(p);
+}
+
 void Engine::acknowledgeReports(const std::vector<std::string>& rids, int64_t nowMs) {
   auto& pend = profile_.pendingReports;
   pend.erase(std::remove_if(pend.begin(), pend.end(),

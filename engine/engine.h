@@ -125,6 +125,11 @@ class Engine {
   // per task and window, within the weekly epsilon budget) and returns the
   // batch of reports due to be sent (empty string when none).
   std::string dueReports(int64_t nowMs);
+  // Takes in the reports another copy of this device's profile (a stored
+  // text, perhaps written by another tab) has encoded, and nothing else of
+  // it; a text that cannot be read, or another device's, changes nothing.
+  // Read just before dueReports, it keeps tabs from encoding a window twice.
+  void keepReportsFrom(const std::string& text);
   void acknowledgeReports(const std::vector<std::string>& rids, int64_t nowMs);
   void reportsFailed(int64_t nowMs);   // backoff for the pending ones
 

@@ -250,6 +250,30 @@ TEST(Engine, ReportsEncodedStayEncodedWhenAnOlderCopyOfTheProfileIsLoaded) {
   EXPECT_TRUE(e->profile().epsilonSpent.empty());
 }
 
+// Tabs restored together each read the store, then take turns encoding: the
+// one that goes second first takes in the reports the first one stored.
+TEST(Engine, ReportsAnotherTabStoredAreTakenInAndNothingElse) {
+  std::string err;
+  auto first = demo("device-0"), second = demo("device-0");
+  second->beginPage(kMonday1pm + kMinute);   // the tabs' random numbers differ
+  for (auto* e : {first.get(), second.get()})
+    ASSERT_TRUE(e->setProfile(J(R"({"pet": "dog", "region": "kanto"})"), kMonday1pm, &err));
+  int64_t nextWeek = kMonday1pm + 7 * 24 * kHour;
+  std::string batch = first->dueReports(nextWeek);
+  ASSERT_FALSE(batch.empty());
+  ASSERT_TRUE(first->setProfile(J(R"({"name": "Aiko"})"), nextWeek, &err));
+  second->keepReportsFrom(first->saveProfile());
+  EXPECT_EQ(second->dueReports(nextWeek), batch);            // the same reports, not new ones
+  EXPECT_FALSE(second->profile().fields.count("name"));     // nothing but the reports
+  // Garbage, or another device's profile, changes nothing.
+  auto third = demo("device-0");
+  ASSERT_TRUE(third->setProfile(J(R"({"pet": "dog"})"), kMonday1pm, &err));
+  third->keepReportsFrom("{garbage");
+  third->keepReportsFrom(demo("device-3")->saveProfile());
+  EXPECT_TRUE(third->profile().reportedWindow.empty());
+  EXPECT_FALSE(third->dueReports(nextWeek).empty());   // it encodes its own
+}
+
 TEST(Engine, NoReportLeavesTheDeviceWithAProfileValue) {
   auto e = demo("device-0");
   std::string err;

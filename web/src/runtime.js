@@ -646,22 +646,43 @@ function omoCreate(factory, wasmUrl) {
   // -------------------------------------------------------------- reports
   function sendReports() {
     if (!engine || state !== 'granted' || !config.collect || gpcOn() || !reportsAllowedByCmp || sending) return;
-    var batch;
-    try { batch = engine.dueReports(now()); } catch (e) { return fail(e); }
-    if (!batch) return;
-    // The encoded reports are stored before they leave: a retry (a later page)
-    // resends the same bytes instead of randomizing the window again. If the
-    // page closes before the write ends, they leave from the next page.
     sending = true;
-    dirty = true;
-    // The other tabs learn at once what was encoded: a tab that never saw it
-    // would encode the same window again (the engine keeps a tab's own
-    // reports when it loads another's profile).
-    try { post({ t: 'state', to: '*', text: engine.saveProfile() }); } catch (e) { return fail(e); }
-    flush(function (err) {
-      if (err || state !== 'granted' || !engine) { sending = false; return; }
-      sendBatch(batch);
-    });
+    // One tab at a time encodes, after taking in the reports the others
+    // stored: tabs the browser restores together would otherwise each
+    // randomize the same window (SPEC section 6: one report per task and
+    // window). Without Web Locks (older browsers) the tabs only relay.
+    var locks = navigator.locks;
+    if (locks && typeof locks.request === 'function') {
+      locks.request('omotenashi-reports', function () { return new Promise(encode); })
+        .catch(function () { sending = false; });
+    } else encode(function () {});
+  }
+  function encode(release) {
+    var before = erasures;
+    var done = function () { sending = false; release(); };
+    if (!store) return withStored('');
+    store.load(function (err, text) { withStored(err || erasures !== before ? '' : text); });
+    function withStored(text) {
+      if (!engine || state !== 'granted') return done();
+      var batch;
+      try {
+        if (text) engine.keepReportsFrom(text);
+        batch = engine.dueReports(now());
+      } catch (e) { done(); return fail(e); }
+      if (!batch) return done();
+      // The encoded reports are stored before they leave: a retry (a later
+      // page) resends the same bytes instead of randomizing the window again.
+      // If the page closes before the write ends, they leave from the next
+      // page. The open tabs learn at once what was encoded (the engine keeps
+      // a tab's own reports when it loads another's profile).
+      dirty = true;
+      try { post({ t: 'state', to: '*', text: engine.saveProfile() }); } catch (e) { done(); return fail(e); }
+      flush(function (err) {
+        release();
+        if (err || state !== 'granted' || !engine) { sending = false; return; }
+        sendBatch(batch);
+      });
+    }
   }
   function sendBatch(batch) {
     var failed = guard(function () { engine.reportsFailed(now()); scheduleSave(); });

@@ -536,6 +536,33 @@ test('two tabs across a week\'s end: one report per task and window leaves the d
   });
 });
 
+test('tabs restored at once after a week\'s end: one report per task and window leaves the device', async ({ baseURL, request }) => {
+  await withBrowser(baseURL, async (b) => {
+    await request.delete('/__reports');
+    const page = await open(b.context);
+    await page.evaluate(() => window.omotenashi.consent('granted'));
+    await page.evaluate(() => window.omotenashi.setProfile({ pet: 'cat' }));
+    await flushed(page);
+    await page.close();
+    // Eight days later the browser restores three of the shop's tabs at once.
+    const tabs = await Promise.all([0, 1, 2].map(() => b.context.newPage()));
+    for (const t of tabs) {
+      await t.addInitScript(() => {
+        const now = Date.now;
+        Date.now = () => now() + 8 * 864e5;
+      });
+    }
+    await Promise.all(tabs.map((t) => t.goto('/pages/shop.html')));
+    await Promise.all(tabs.map((t) => ready(t)));
+    await expect.poll(async () => (await reportsReceived(request)).length).toBeGreaterThan(0);
+    for (const t of tabs) await flushed(t);
+    const rids = new Set();
+    for (const { batch } of await reportsReceived(request))
+      for (const r of batch.reports) if (r.task === 'pet-mix') rids.add(r.win + ' ' + r.rid);
+    expect([...rids]).toHaveLength(1);
+  });
+});
+
 test('consent platforms: IAB TCF v2.2 purposes and Google Consent Mode v2', async ({ page }) => {
   const errors = watchConsole(page);
   await page.addInitScript(() => { window.__tcfConsents = { 1: true, 5: true, 6: true }; });
