@@ -831,7 +831,10 @@ function omoCreate(factory, wasmUrl) {
   function start(cfg) {
     config = cfg;
     if (state === 'granted') hide();
-    try { channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('omotenashi:' + cfg.rules) : null; } catch (e) { channel = null; }
+    // One channel for the origin, as the choice and the database are: a tab
+    // whose tag names its rules another way ("rules.json", "/rules.json") or
+    // loads other rules must still follow a denial, or it writes the profile again.
+    try { channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('omotenashi') : null; } catch (e) { channel = null; }
     if (channel) channel.onmessage = onMessage;
     document.addEventListener('click', onClick, true);
     document.addEventListener('submit', onSubmit, true);

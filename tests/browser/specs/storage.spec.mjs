@@ -279,7 +279,7 @@ test('garbage from another tab (profiles, signals, fields) leaves this tab\'s pr
     const to = await c.evaluate(() => window.__tabId);
     expect(to).toBeTruthy();
     await a.evaluate((to) => {
-      const ch = new BroadcastChannel('omotenashi:/pages/rules.json');
+      const ch = new BroadcastChannel('omotenashi');
       ch.postMessage({ t: 'state', to, text: '{garbage' });
       ch.postMessage({ t: 'state', to, text: '{"v":99,"deviceId":"x"}' });
       ch.postMessage({ t: 'state', to, text: 42 });

@@ -1,0 +1,42 @@
+// Review findings: each test failed on the runtime before its fix.
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { persistentBrowser, storedProfile, ready, watchConsole } from './helpers.mjs';
+
+test.describe.configure({ timeout: 90_000 });
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SHOP = readFileSync(join(here, '../pages/shop.html'), 'utf8');
+// The shop page served at another path with its script tag changed by `edit`.
+function routeShop(context, path, edit) {
+  return context.route('**' + path, (route) => route.fulfill({ contentType: 'text/html', body: edit(SHOP) }));
+}
+async function open(context, path = '/pages/shop.html') {
+  const page = await context.newPage();
+  await page.goto(path);
+  await ready(page);
+  return page;
+}
+const flushed = (page) => page.evaluate(() => new Promise((r) => { dispatchEvent(new Event('pagehide')); setTimeout(r, 500); }));
+const hasDb = (page) => page.evaluate(async () => (await indexedDB.databases()).some((d) => d.name === '/omotenashi'));
+
+test('a denial in one tab reaches a tab of the same site whose script names its rules another way', async ({ browser }) => {
+  const context = await browser.newContext();
+  // The same rules file, named relative to the page: one site, one store, one choice.
+  await routeShop(context, '/pages/shop-relative.html', (html) => html.replace('data-rules="/pages/rules.json"', 'data-rules="rules.json"'));
+  const a = await open(context);
+  await a.evaluate(() => window.omotenashi.consent('granted'));
+  await a.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+  const b = await open(context, '/pages/shop-relative.html');
+  expect(await b.evaluate(() => window.omotenashi.consentState())).toBe('granted');
+  await a.evaluate(() => window.omotenashi.consent('denied'));
+  await expect.poll(() => hasDb(a)).toBe(false);
+  // The other tab follows: it stops recording and never writes the profile again.
+  await expect.poll(() => b.evaluate(() => window.omotenashi.consentState()), { timeout: 2000 }).toBe('denied');
+  await b.evaluate(() => window.omotenashi.track('add_to_cart', { sku: 'sku-ball' }));
+  await flushed(b);
+  expect(await hasDb(b)).toBe(false);
+  await context.close();
+});
