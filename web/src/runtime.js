@@ -276,10 +276,13 @@ function omoCreate(factory, wasmUrl) {
   function apply(s, at, relayed) {
     var err = engine.track(JSON.stringify(s), at);
     if (err) return err;
-    log.push({ s: s, at: at });
-    if (log.length > LOG_MAX) log.shift();
+    logged({ s: s, at: at });
     if (!relayed) post({ t: 'signal', s: s, at: at });
     return '';
+  }
+  function logged(l) {
+    log.push(l);
+    if (log.length > LOG_MAX) log.shift();
   }
   var signal = function (raw) {
     // From here on a signal is plain JSON data, copied when it arrives. What
@@ -566,9 +569,14 @@ function omoCreate(factory, wasmUrl) {
   }
   // After the profile was replaced (from storage or another tab), the
   // signals this page has seen are applied again: the engine ignores the ids
-  // it already holds, so the result holds both.
+  // it already holds, so the result holds both. Profile fields set here or
+  // relayed are applied again too, in the order they came: the other tab may
+  // have answered before it had them.
   function replayLog() {
-    log.forEach(function (l) { engine.track(JSON.stringify(l.s), l.at); });
+    log.forEach(function (l) {
+      if (l.p) engine.setProfile(JSON.stringify(l.p), l.at);
+      else engine.track(JSON.stringify(l.s), l.at);
+    });
   }
   function scheduleSave() {
     if (state !== 'granted' || !store) return;
@@ -630,7 +638,7 @@ function omoCreate(factory, wasmUrl) {
         try { data = JSON.parse(JSON.stringify(m.t === 'signal' ? m.s : m.fields)); } catch (e) { return; }
         if (!data || typeof data !== 'object' || typeof m.at !== 'number' || !(Math.abs(m.at - now()) < 1728e5)) return;
         if (m.t === 'signal') apply(data, m.at, true);
-        else engine.setProfile(JSON.stringify(data), m.at);
+        else if (!engine.setProfile(JSON.stringify(data), m.at)) logged({ p: data, at: m.at });
       } else if (m.t === 'hello') {
         post({ t: 'state', to: m.from, text: engine.saveProfile() });
         return;
@@ -986,7 +994,9 @@ function omoCreate(factory, wasmUrl) {
       var err = engine.setProfile(text, t);
       if (err) throw new Error(err);
       if (before !== null) { engine.loadProfile(before, t); return; }
-      post({ t: 'profile', fields: JSON.parse(text), at: t });   // plain data: it can be cloned
+      var data = JSON.parse(text);   // plain data: it can be cloned
+      logged({ p: data, at: t });
+      post({ t: 'profile', fields: data, at: t });
       redecide();
       scheduleSave();
     });

@@ -40,3 +40,30 @@ test('a denial in one tab reaches a tab of the same site whose script names its 
   expect(await hasDb(b)).toBe(false);
   await context.close();
 });
+
+test('fields a new tab sets as it starts survive its profile exchange with an open tab', async ({ browser }) => {
+  const context = await browser.newContext();
+  const a = await open(context);
+  await a.evaluate(() => window.omotenashi.consent('granted'));
+  const b = await context.newPage();
+  // The site's own code sets a field the moment the engine is ready (a
+  // signed-in visitor's data), as the new tab asks the open one for its profile.
+  await b.addInitScript(() => {
+    let o;
+    Object.defineProperty(window, 'omotenashi', {
+      configurable: true,
+      get: () => o,
+      set: (v) => { o = v; v.ready.then(() => v.setProfile({ name: 'Ken' })); },
+    });
+  });
+  await b.goto('/pages/shop.html');
+  await ready(b);
+  await expect.poll(() => a.evaluate(() => window.omotenashi.decide('greeting').variant)).toBe('named');
+  await b.waitForTimeout(500);   // the open tab's answer has arrived
+  expect(await b.evaluate(() => window.omotenashi.decide('greeting').variant)).toBe('named');
+  await expect(b.locator('#greeting')).toHaveText('Welcome back, Ken');
+  await flushed(a);
+  await flushed(b);
+  expect(await storedProfile(b)).toContain('Ken');
+  await context.close();
+});
