@@ -700,7 +700,9 @@ function omoCreate(factory, wasmUrl) {
     }).then(function (r) {
       if (r.status !== 202) return failed();
       return r.json().then(guard(function (j) {
-        var rids = [].concat(j.ok || [], j.dup || []);
+        // A body of null (a proxy's) acknowledges nothing: the batch is resent
+        // later, which the collector counts once. It must not stop the engine.
+        var rids = j ? [].concat(j.ok || [], j.dup || []) : [];
         engine.acknowledgeReports(JSON.stringify(rids), now());
         scheduleSave();
       }));

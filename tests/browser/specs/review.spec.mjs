@@ -67,3 +67,30 @@ test('fields a new tab sets as it starts survive its profile exchange with an op
   expect(await storedProfile(b)).toContain('Ken');
   await context.close();
 });
+
+test('a collector that accepts a batch with an odd body does not stop the engine', async ({ baseURL }) => {
+  const b = await persistentBrowser(baseURL);
+  try {
+    let page = await open(b.context);
+    await page.evaluate(() => window.omotenashi.consent('granted'));
+    await page.evaluate(() => window.omotenashi.setProfile({ pet: 'cat' }));
+    await flushed(page);
+    await page.close();
+    // Eight days later a report is due; the collector (or a proxy) answers 202 with "null".
+    await b.context.route('**/v1/reports', (route) => route.fulfill({ status: 202, contentType: 'application/json', body: 'null' }));
+    page = await b.context.newPage();
+    await page.addInitScript(() => { const now = Date.now; Date.now = () => now() + 8 * 86400000; });
+    const errors = watchConsole(page);
+    let posted = 0;
+    page.on('request', (r) => { if (r.url().includes('/v1/reports')) posted++; });
+    await page.goto('/pages/shop.html');
+    await ready(page);
+    await expect.poll(() => posted).toBe(1);
+    await page.waitForTimeout(300);
+    expect(errors.filter((e) => e.includes('engine stopped'))).toEqual([]);
+    expect(await page.evaluate(() => window.omotenashi.decide('hero'))).not.toBeNull();
+  } finally {
+    await b.context.close();
+    b.cleanup();
+  }
+});
