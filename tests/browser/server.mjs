@@ -5,6 +5,7 @@
 //   /demo/*, /tests/fixtures/*   read by the golden-fixture replay
 //   POST /v1/reports   a stand-in collector: records each batch, answers 202
 //   GET  /__reports    the batches received; DELETE clears them
+//   GET  /__stream?html=…&hold=MS   an HTML page sent in two parts
 // Any HTML page gets the strict CSP  script-src 'self' 'wasm-unsafe-eval'
 // when requested with ?csp=1. ?slow=MS on a .wasm or .json delays it.
 import { createServer } from 'node:http';
@@ -48,6 +49,15 @@ export function start(port = 0, { cacheBundle = false } = {}) {
     if (path === '/__reports') {
       if (req.method === 'DELETE') reports.length = 0;
       return send(res, 200, JSON.stringify(reports), { 'content-type': 'application/json' });
+    }
+    if (path === '/__stream') {
+      // The HTML of ?html= in two parts, ?hold=MS apart at its <!--hold-->: a
+      // page the parser sees in the middle of an element.
+      const [head, tail = ''] = (url.searchParams.get('html') || '').split('<!--hold-->');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.write(head);
+      await new Promise((r) => setTimeout(r, +url.searchParams.get('hold') || 0));
+      return res.end(tail);
     }
     if (path === '/favicon.ico') return send(res, 204, '');
     if (path.startsWith('/broken/') && path.endsWith('.wasm')) return send(res, 404, 'not found');

@@ -239,6 +239,15 @@ function omoCreate(factory, wasmUrl) {
     else el.removeAttribute('data-omo-items');
     return true;
   }
+  // While the document loads, the parser may still be filling an element (the
+  // network paused inside it): painted now, the rest of its content would be
+  // appended to ours, and its default saved in half. Once anything follows
+  // it, its end tag was parsed; it is painted then, or at DOMContentLoaded.
+  function unfinished(el) {
+    if (document.readyState !== 'loading') return false;
+    for (var n = el; n; n = n.parentNode) if (n.nextSibling) return false;
+    return true;
+  }
   function paint(decisions, t) {
     var bySlot = Object.create(null);
     decisions.forEach(function (d) { bySlot[d.slot] = d; });
@@ -246,6 +255,7 @@ function omoCreate(factory, wasmUrl) {
     document.querySelectorAll('[data-omo-slot]').forEach(function (el) {
       var d = bySlot[el.getAttribute('data-omo-slot')];
       if (!d) { el.setAttribute('data-omo-painted', ''); return; }  // not in the rules: stays as it is
+      if (unfinished(el)) return;
       var text = el.querySelector('[data-omo-text]');
       if (!inert(el)) return report('slot "' + d.slot + '" is on a <' + el.localName + '> element, which is never painted', true);
       if (text && !inert(text)) return report('slot "' + d.slot + '": its [data-omo-text] is a <' + text.localName + '> element, which is never painted', true);
