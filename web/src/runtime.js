@@ -528,7 +528,9 @@ function omoCreate(factory, wasmUrl) {
     if (next === 'granted') {
       setState('granted');
       redecide();
-      if (!relayed) post({ t: 'grant' });
+      // With this tab's profile: the other tabs take it (its device id, and
+      // so its experiment buckets and reports), as this one stores it.
+      if (!relayed) post({ t: 'grant', text: engine ? engine.saveProfile() : '' });
       // This tab's in-memory profile (context only until now) becomes the
       // stored one, unless another tab already stored one: then that one is used.
       done = isReady && engine ? loadStored().then(function (had) {
@@ -634,7 +636,10 @@ function omoCreate(factory, wasmUrl) {
   }
   function onMessage(ev) {
     var m = ev.data || {};
-    if (m.t === 'grant') return setConsent('granted', false, true);
+    if (m.t === 'grant') {
+      setConsent('granted', false, true);
+      if (typeof m.text === 'string') m = { t: 'state', to: tabId, text: m.text };   // loaded below
+    }
     if (m.t === 'deny') return setConsent('denied', false, true);
     if (m.t === 'forget') return setConsent('pending', false, true);
     if (!isReady || !engine || state !== 'granted') return;

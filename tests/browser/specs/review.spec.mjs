@@ -112,3 +112,20 @@ test('a slot the parser has not finished when the engine is ready is painted who
   expect(await page.locator('#welcome b').count()).toBe(1);
   expect(errors).toEqual([]);
 });
+
+test('a tab that follows another tab\'s grant takes its profile: one device id, stored and in both tabs', async ({ browser }) => {
+  const context = await browser.newContext();
+  const a = await open(context);
+  const b = await open(context);
+  await a.click('#allow');
+  await expect.poll(() => b.evaluate(() => window.omotenashi.consentState())).toBe('granted');
+  await b.waitForTimeout(500);
+  const id = (p) => p.evaluate(() => window.omotenashi.exportData().profile.profile.deviceId);
+  const idA = await id(a);
+  expect(idA).toBeTruthy();
+  expect(await id(b)).toBe(idA);
+  await b.evaluate(() => window.omotenashi.track('view', { sku: 'sku-ball' }));
+  await flushed(b);
+  expect(JSON.parse(await storedProfile(b)).deviceId).toBe(idA);
+  await context.close();
+});
