@@ -1,4 +1,6 @@
-// Review findings: each test failed on the runtime before its fix.
+// Tabs that name their rules differently, fields set during a profile exchange, a
+// grant relayed between tabs, a page streamed in parts, an odd collector reply:
+// each test failed on the runtime before its fix.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
