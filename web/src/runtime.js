@@ -668,7 +668,10 @@ function omoCreate(factory, wasmUrl) {
 
   // -------------------------------------------------------------- reports
   function sendReports() {
-    if (!engine || state !== 'granted' || !config.collect || gpcOn() || !reportsAllowedByCmp || sending) return;
+    // A page that cannot store (the store failed, or holds a newer version's
+    // profile) encodes nothing: a report must be stored before it leaves, or
+    // a later page would randomize its window again.
+    if (!engine || !store || state !== 'granted' || !config.collect || gpcOn() || !reportsAllowedByCmp || sending) return;
     sending = true;
     // One tab at a time encodes, after taking in the reports the others
     // stored: tabs the browser restores together would otherwise each
@@ -683,7 +686,7 @@ function omoCreate(factory, wasmUrl) {
   function encode(release) {
     var before = erasures;
     var done = function () { sending = false; release(); };
-    if (!store) return withStored('');
+    if (!store) return done();   // the store failed while this tab waited for its turn
     store.load(function (err, text) { withStored(err || erasures !== before ? '' : text); });
     function withStored(text) {
       if (!engine || state !== 'granted') return done();

@@ -563,6 +563,24 @@ test('tabs restored at once after a week\'s end: one report per task and window 
   });
 });
 
+test('a page that cannot store sends no reports: they could not be kept for a retry', async ({ page, request }) => {
+  await request.delete('/__reports');
+  await page.addInitScript(() => {
+    localStorage.setItem('omotenashi.consent', 'granted');
+    IDBFactory.prototype.open = function () { throw new DOMException('storage is switched off', 'InvalidStateError'); };
+    window.__shift = 0;
+    const now = Date.now;
+    Date.now = () => now() + window.__shift;
+  });
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await page.evaluate(() => window.omotenashi.setProfile({ pet: 'cat' }));
+  // The week closes while the page is open; then the page is hidden.
+  await page.evaluate(() => { window.__shift = 8 * 864e5; });
+  await page.evaluate(() => new Promise((r) => { dispatchEvent(new Event('pagehide')); setTimeout(r, 500); }));
+  expect(await reportsReceived(request)).toEqual([]);
+});
+
 test('consent platforms: IAB TCF v2.2 purposes and Google Consent Mode v2', async ({ page }) => {
   const errors = watchConsole(page);
   await page.addInitScript(() => { window.__tcfConsents = { 1: true, 5: true, 6: true }; });
