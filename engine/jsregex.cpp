@@ -30,7 +30,8 @@ Regex::~Regex() = default;
 
 namespace {
 
-constexpr size_t kMaxInstructions = 20000;
+constexpr size_t kMaxInstructions = 20000;  // all programs together, class ranges included
+constexpr size_t kMaxLookaheads = 16;
 constexpr int kMaxRepeat = 1000;
 constexpr int kMaxDepth = 200;
 
@@ -451,6 +452,7 @@ class Compiler {
   std::string error;
 
   int compileProgram(const Node& root) {
+    if (progs_->size() > kMaxLookaheads && error.empty()) error = "too many lookaheads";
     int idx = static_cast<int>(progs_->size());
     progs_->emplace_back();
     emitNode(idx, root);
@@ -461,11 +463,13 @@ class Compiler {
  private:
   std::vector<Regex::Program>* progs_;
   bool icase_;
+  size_t size_ = 0;  // instructions and class ranges of every program: a repeated
+                     // lookahead or class is a copy, so one budget bounds them all
 
   Regex::Program& prog(int p) { return (*progs_)[p]; }
   int pc(int p) { return static_cast<int>(prog(p).code.size()); }
   int emit(int p, Regex::Inst in) {
-    if (prog(p).code.size() >= kMaxInstructions) {
+    if (++size_ > kMaxInstructions) {
       if (error.empty()) error = "pattern too large";
       return pc(p);
     }
@@ -488,6 +492,7 @@ class Compiler {
         Regex::Inst in{Op::Class};
         in.negate = n.negate;
         in.cls = static_cast<int>(prog(p).classes.size());
+        size_ += n.ranges.size();
         prog(p).classes.push_back(n.ranges);
         emit(p, in);
         break;
@@ -582,11 +587,18 @@ Shared<const Regex> Regex::compile(std::string_view pattern, bool ignoreCase,
 
 bool Regex::test(std::string_view s) const { return test(js::utf16(s)); }
 
-bool Regex::test(const std::u16string& s) const { return matchProgram(0, s, 0, false); }
+bool Regex::test(const std::u16string& s) const {
+  std::vector<std::vector<signed char>> looks(programs_.size());
+  return matchProgram(0, s, 0, false, looks);
+}
 
 // Pike VM: advances all threads in lock step over the subject. `anchored`
 // matches only at `start` (used for lookahead).
-bool Regex::matchProgram(size_t pi, const std::u16string& s, size_t start, bool anchored) const {
+// `looks` holds each lookahead's result per position (-1: not yet known):
+// a lookahead inside a lookahead would otherwise run again for every
+// position of the outer one, n^depth steps.
+bool Regex::matchProgram(size_t pi, const std::u16string& s, size_t start, bool anchored,
+                         std::vector<std::vector<signed char>>& looks) const {
   const Program& P = programs_[pi];
   const size_t n = P.code.size();
   std::vector<int> clist, nlist;
@@ -627,9 +639,13 @@ bool Regex::matchProgram(size_t pi, const std::u16string& s, size_t start, bool 
           if ((a != b) == (in.op == Op::WordB)) stack.push_back(pc + 1);
           break;
         }
-        case Op::Look:
-          if (matchProgram(in.x, s, i, true) != in.negate) stack.push_back(pc + 1);
+        case Op::Look: {
+          std::vector<signed char>& known = looks[in.x];
+          if (known.empty()) known.assign(s.size() + 1, -1);
+          if (known[i] < 0) known[i] = matchProgram(in.x, s, i, true, looks);
+          if ((known[i] != 0) != in.negate) stack.push_back(pc + 1);
           break;
+        }
         case Op::Match: matched = true; break;
         default: list.push_back(pc); break;
       }

@@ -40,7 +40,8 @@ class Regex {
   Regex() = default;
   std::vector<Program> programs_;  // [0] is the main program, others lookaheads
   bool ignoreCase_ = false;
-  bool matchProgram(size_t prog, const std::u16string& s, size_t start, bool anchored) const;
+  bool matchProgram(size_t prog, const std::u16string& s, size_t start, bool anchored,
+                    std::vector<std::vector<signed char>>& looks) const;
 };
 
 }  // namespace omo
