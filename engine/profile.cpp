@@ -48,6 +48,8 @@ class Reader {
     if (!v->is_number_integer() && !v->is_number_unsigned()) return fail(at, key, "must be a whole number");
     int64_t x = v->get<int64_t>();
     if (x < 0) return fail(at, key, "must not be negative");
+    // A JavaScript number stays exact (and a count or a time cannot overflow).
+    if (x > (int64_t{1} << 53)) return fail(at, key, "must not be above 2^53");
     *out = x;
     return true;
   }
@@ -230,8 +232,16 @@ void Profile::keepNewestProducts(size_t keep) {
     dropLowest(products, products.size() - keep, [](const ProductStats& p) { return p.lastSeenMs; });
 }
 
+void Profile::keepCart(size_t keep) {
+  while (cart.size() > keep) {
+    cartCategory.erase(cart.begin()->first);
+    cart.erase(cart.begin());
+  }
+}
+
 void Profile::compact() {
   keepNewestProducts(kMaxProducts);
+  keepCart(kMaxProducts);
   if (purchases.size() > kMaxPurchases) purchases.erase(purchases.begin(), purchases.end() - kMaxPurchases);
   // Suppression remembers the recent purchases; counts stay exact.
   if (purchasedSkus.size() > 2 * kMaxPurchases) {
@@ -261,11 +271,17 @@ std::string Profile::serialize(bool* shed) {
     limit /= 2;
     keepNewestProducts(limit);
     if (purchases.size() > limit) purchases.erase(purchases.begin(), purchases.end() - limit);
+    keepCart(limit);
     purchasedSkus.clear();
-    for (const auto& p : purchases) purchasedSkus.insert(p.sku);
+    purchasedCategories.clear();
+    for (const auto& p : purchases) {
+      purchasedSkus.insert(p.sku);
+      if (!p.category.empty()) purchasedCategories.insert(p.category);
+    }
     if (categories.size() > 4 * limit + 8) categories.clear();
     session.dwell.clear();
     caps.clear();
+    recentEventIds.clear();
     out = text();
   }
   return out;
@@ -305,7 +321,8 @@ bool Profile::fromJson(const Json& j, Profile* out, std::string* error) {
   r.str(j, root, "deviceId", &p.deviceId, true);
   r.num(j, root, "created", &p.createdMs);
   r.num(j, root, "updated", &p.updatedMs);
-  if (!r.texts(j, root, "fields", &p.fields, 1000, true)) return false;
+  // maxLength is up to 1000 characters, of up to 4 bytes each.
+  if (!r.texts(j, root, "fields", &p.fields, 4000, true)) return false;
   const std::string at = "behavior";
   const Json* b = r.obj(j, root, "behavior");
   if (!b) return false;

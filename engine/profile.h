@@ -117,6 +117,8 @@ class Profile {
   void compact();
   // Keeps the `keep` most recently seen products (their categories keep the counts).
   void keepNewestProducts(size_t keep);
+  // Keeps at most `keep` cart lines (the first by SKU).
+  void keepCart(size_t keep);
   bool seenEvent(const std::string& id);       // records it; true when seen before
   // Keeps what `mine`, another copy of this device's profile, reported: the
   // later window per task, the larger budget spent per week, its pending

@@ -183,3 +183,58 @@ TEST(Profile, CompactKeepsTheNewestProductsAndTheMostViewedCategories) {
       EXPECT_EQ(p.categories.count(byViews[i].second), i < extra ? 0u : 1u) << extra << " " << byViews[i].second;
   }
 }
+
+// maxLength counts characters (up to 1000), but the reader refused a stored
+// field over 1000 bytes: a 400-character Japanese note saved fine, and the
+// next page found the whole profile "corrupted" and replaced it.
+TEST(Profile, ALongFieldInAnyScriptLoadsBack) {
+  Diagnostics d;
+  auto rules = Ruleset::compileText(
+      R"({"version":1,"site":"s","profile":{"fields":{"note":{"type":"text","maxLength":1000}}},"slots":{}})", &d);
+  ASSERT_TRUE(rules);
+  Engine e(rules, 1);
+  std::string err, note;
+  for (int i = 0; i < 1000; ++i) note += "🐕";
+  ASSERT_TRUE(e.setProfile(J(("{\"note\":\"" + note + "\"}").c_str()), kMonday1pm, &err)) << err;
+  Engine back(rules, 2);
+  EXPECT_TRUE(back.loadProfile(e.saveProfile(), kMonday1pm, &err)) << err;
+  EXPECT_EQ(back.profile().fields.at("note"), note);
+}
+
+// The cart had no bound: a page adding thousands of products grew the stored
+// profile past what loading accepts (4 x 64 KiB), and the next page replaced
+// all of it by an empty profile. Event ids are not shed either.
+TEST(Profile, CartAndEventIdsStayWithinTheBound) {
+  Engine e(demoRules(), 3);
+  std::string err;
+  e.beginPage(kMonday1pm);
+  for (int i = 0; i < 3000; ++i) {
+    std::string sku = "sku-" + std::to_string(i) + std::string(100, '"');
+    std::string id = "ev-" + std::to_string(i) + std::string(100, '"');
+    ASSERT_TRUE(e.track(J(("{\"type\":\"add_to_cart\",\"sku\":" + Json(sku).dump() + ",\"category\":" +
+                           Json(sku).dump() + ",\"id\":" + Json(id).dump() + "}").c_str()),
+                        kMonday1pm + i, &err))
+        << err;
+  }
+  EXPECT_LE(e.profile().cart.size(), Profile::kMaxProducts);
+  std::string stored = e.saveProfile();
+  EXPECT_LE(stored.size(), Profile::kMaxBytes);
+  Engine back(demoRules(), 4);
+  EXPECT_TRUE(back.loadProfile(stored, kMonday1pm + kHour, &err)) << err;
+}
+
+// Counts and times are JavaScript numbers: past 2^53 a stored value is
+// corrupt. Read as it was, INT64_MAX visits overflowed on the next visit
+// (undefined behaviour; natively a negative count, which then failed to load).
+TEST(Profile, CountsBeyondTwoToThe53AreCorrupt) {
+  Profile p;
+  std::string error;
+  EXPECT_FALSE(Profile::parse(R"({"v":2,"deviceId":"d","fields":{},"behavior":{"products":{},"categories":{},)"
+                              R"("cart":{},"visits":9223372036854775807},"session":{}})",
+                              &p, &error));
+  EXPECT_EQ(error, "corrupted profile: behavior.visits: must not be above 2^53");
+  EXPECT_TRUE(Profile::parse(R"({"v":2,"deviceId":"d","fields":{},"behavior":{"products":{},"categories":{},)"
+                             R"("cart":{},"visits":9007199254740992},"session":{}})",
+                             &p, &error))
+      << error;
+}
