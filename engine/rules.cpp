@@ -123,6 +123,10 @@ bool isSlug(const std::string& s, size_t maxLen = 64) {
   return true;
 }
 
+// A name that goes into reports: a slug starting with a letter or digit, as
+// the collector requires (measure.cpp).
+bool isReportName(const std::string& s) { return isSlug(s) && isalnum(static_cast<unsigned char>(s[0])); }
+
 bool isDate(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
@@ -327,8 +331,8 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
   if (!top.get("version")) d->error("/version", "is required (the rules format version, 1)");
   else if (top.integer("version", &version, 1, 1000) && version != 1)
     d->error("/version", "unsupported version " + decimal(version) + " (this engine reads version 1)");
-  if (top.str("site", &rs->site, true) && !isSlug(rs->site, 64))
-    d->error("/site", "must be a short name of letters, digits, - _ .");
+  if (top.str("site", &rs->site, true) && !isReportName(rs->site))
+    d->error("/site", "must be a short name of letters, digits, - _ . starting with a letter or digit");
   top.boolean("preview", &rs->preview);
 
   // Profile schema.
@@ -518,7 +522,8 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         std::string mp = pointerJoin("/measurements", i);
         Obj mo((*m)[i], mp, d, {"id", "field", "experiment", "conversion", "epsilon"});
         MeasurementTask t;
-        if (mo.str("id", &t.id, true) && !isSlug(t.id)) d->error(mo.at("id"), "must be a short name");
+        if (mo.str("id", &t.id, true) && !isReportName(t.id))
+          d->error(mo.at("id"), "must be a short name starting with a letter or digit");
         for (const auto& prev : rs->measurements)
           if (prev.id == t.id) d->error(mo.at("id"), "duplicate measurement id \"" + t.id + "\"");
         mo.num("epsilon", &t.epsilon, 0.1, 10);
