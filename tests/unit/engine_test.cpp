@@ -322,3 +322,20 @@ TEST(Engine, BadPurchaseItemsNameTheProblem) {
   }
   EXPECT_EQ(e->profile().purchaseCount, 0);
 }
+
+// A script's "at" was any 64-bit integer: two signals at INT64_MAX and -2
+// overflowed the session gap (undefined behaviour), and a negative time was
+// stored and then refused on loading. Times are JavaScript's: 0 to 2^53.
+TEST(Engine, ScriptTimesAreJavaScriptTimes) {
+  Engine e(demoRules(), 1);
+  std::string err;
+  EXPECT_FALSE(e.loadProfileScript(J(R"({"signals": [{"type": "page", "at": 9223372036854775807},
+                                                     {"type": "page", "at": -2}]})"),
+                                   kMonday1pm, &err));
+  EXPECT_NE(err.find("must be UTC milliseconds"), std::string::npos) << err;
+  EXPECT_FALSE(e.loadProfileScript(J(R"({"signals": [{"type": "page", "at": -1}]})"), kMonday1pm, &err));
+  ASSERT_TRUE(e.loadProfileScript(J(R"({"signals": [{"type": "page", "at": 1763870400000}]})"), kMonday1pm, &err))
+      << err;
+  Engine back(demoRules(), 2);
+  EXPECT_TRUE(back.loadProfile(e.saveProfile(), kMonday1pm, &err)) << err;
+}
