@@ -151,7 +151,8 @@ void compileSchedule(const Json& j, const std::string& ptr, Diagnostics* d, Sche
   if (o.str("until", &s->until) && !isDate(s->until)) d->error(o.at("until"), "must be a date YYYY-MM-DD");
   if (const Json* h = o.get("hours")) {
     if (!h->is_array() || h->size() != 2 || !(*h)[0].is_number_integer() || !(*h)[1].is_number_integer() ||
-        (*h)[0].get<int>() < 0 || (*h)[0].get<int>() > 23 || (*h)[1].get<int>() < 1 || (*h)[1].get<int>() > 24) {
+        (*h)[0].get<int64_t>() < 0 || (*h)[0].get<int64_t>() > 23 || (*h)[1].get<int64_t>() < 1 ||
+        (*h)[1].get<int64_t>() > 24) {
       d->error(o.at("hours"), "must be [fromHour, untilHour] with 0 <= from <= 23 and 1 <= until <= 24");
     } else {
       s->fromHour = (*h)[0].get<int>();
@@ -163,7 +164,7 @@ void compileSchedule(const Json& j, const std::string& ptr, Diagnostics* d, Sche
     else
       for (size_t i = 0; i < w->size(); ++i) {
         const Json& x = (*w)[i];
-        if (!x.is_number_integer() || x.get<int>() < 0 || x.get<int>() > 6)
+        if (!x.is_number_integer() || x.get<int64_t>() < 0 || x.get<int64_t>() > 6)
           d->error(pointerJoin(o.at("weekdays"), i), "must be a weekday number 0-6 (0 = Sunday)");
         else
           s->weekdays.push_back(x.get<int>());

@@ -97,3 +97,12 @@ TEST(Rules, ReportedNamesAreValidInReports) {
   EXPECT_TRUE(has(ds, "/measurements/0/id", "short name"));
   EXPECT_FALSE(has(ds, "/measurements/1/id", "short name"));
 }
+
+// Hours and weekdays were checked after truncation to int: 4294967301 passed
+// as 5, and the variant ran at hours the file does not say.
+TEST(Rules, ScheduleNumbersAreCheckedWhole) {
+  auto ds = problems(R"({"version": 1, "site": "s", "slots": {"a": {"variants": [{"id": "v", "text": "t",
+                         "schedule": {"hours": [4294967301, 10], "weekdays": [4294967297]}}]}}})");
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/schedule/hours", "must be"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/schedule/weekdays/0", "must be"));
+}
