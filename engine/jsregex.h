@@ -7,8 +7,10 @@
 // JavaScript's and it needs Abseil in the wasm build.
 //
 // Matching is a Pike VM over UTF-16 code units (as JavaScript strings are):
-// linear in the subject for a given pattern, so a hostile pattern cannot hang
-// the page. Supported: literals, escapes (\d \w \s \b \B \t \n \r \f \v \0
+// linear in the subject for a given pattern without lookahead, so a hostile
+// pattern cannot hang the page. A lookahead is its own program, run at most
+// once per position of one test() (its result is kept), so a pattern with
+// lookaheads is at most quadratic in the subject, whatever their nesting. Supported: literals, escapes (\d \w \s \b \B \t \n \r \f \v \0
 // \xHH \uHHHH and escaped punctuation), `.`, classes, groups, non-capturing
 // groups, alternation, greedy and lazy quantifiers (* + ? {n} {n,} {n,m}),
 // anchors, lookahead (?= ) (?! ) and the `i` flag. Back-references and

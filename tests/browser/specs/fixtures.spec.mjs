@@ -58,23 +58,26 @@ test('numbers: integers exact, doubles as JavaScript reads and writes them, over
       `"behavior":{"products":{${products}},"categories":{},"cart":{}},"session":{}}`;
     try {
       const loaded = e.loadProfile(profile(
-        '"a":{"v":9007199254740993,"d":0.30000000000000004,"t":-0},"b":{"v":18,"d":1e-7},' +
+        '"a":{"v":9007199254740992,"d":0.30000000000000004,"t":-0},"b":{"v":18,"d":1e-7},' +
         '"c":{"d":123456789012345678901},"e":{"d":5e-324},"f":{"d":1.7976931348623157e308},"g":{"d":1E+2}'), now);
       const text = e.saveProfile();
       const products = text.slice(text.indexOf('"products":'), text.indexOf(',"categories"'));
       const big = profile('"a":{"d":1.8e308}');
       const tooBig = [e.loadProfile(big, now), big.indexOf('1.8e308') + 1];
       const hugeExponent = e.loadProfile(profile('"a":{"d":1e400}'), now);
-      return { loaded, products, tooBig, hugeExponent };
+      // Counts stop at 2^53, where JavaScript's own integers stop.
+      const overCount = e.loadProfile(profile('"a":{"v":9007199254740993}'), now);
+      return { loaded, products, tooBig, hugeExponent, overCount };
     } finally { e.delete(); }
   }, demoRules);
   expect(got.loaded).toBe('');
   expect(got.products).toBe('"products":{' +
-    '"a":{"c":"","v":9007199254740993,"d":0.30000000000000004,"t":0},"b":{"c":"","v":18,"d":1e-7,"t":0},' +
+    '"a":{"c":"","v":9007199254740992,"d":0.30000000000000004,"t":0},"b":{"c":"","v":18,"d":1e-7,"t":0},' +
     '"c":{"c":"","v":0,"d":123456789012345680000,"t":0},"e":{"c":"","v":0,"d":5e-324,"t":0},' +
     '"f":{"c":"","v":0,"d":1.7976931348623157e+308,"t":0},"g":{"c":"","v":0,"d":100,"t":0}}');
   expect(got.tooBig[0]).toBe(`corrupted profile: not valid JSON (line 1, column ${got.tooBig[1]}: number out of range)`);
   expect(got.hugeExponent).toMatch(/number out of range/);
+  expect(got.overCount).toBe('corrupted profile: behavior.products.a.v: must not be above 2^53');
 });
 
 // Randomized response in the browser build takes e^eps from Math.exp
