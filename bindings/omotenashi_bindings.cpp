@@ -61,8 +61,10 @@ namespace {
 
 using omo::Json;
 
-// Times cross as JS numbers (ms since the epoch, exact below 2^53).
-int64_t ms(double v) { return static_cast<int64_t>(v); }
+// Times cross as JS numbers (ms since the epoch, exact below 2^53). NaN or a
+// number beyond 2^53 (which no clock gives) becomes 0 instead of undefined
+// behaviour in the conversion.
+int64_t ms(double v) { return v >= -9007199254740992.0 && v <= 9007199254740992.0 ? static_cast<int64_t>(v) : 0; }
 
 class WebEngine {
  public:

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "context.h"
 #include "parse.h"
 
 namespace omo {
@@ -428,6 +429,12 @@ bool Profile::fromJson(const Json& j, Profile* out, std::string* error) {
     }
     if (!r.reals(*m, mp, "eps", &p.epsilonSpent)) return false;
     r.strings(*m, mp, "active", &p.activeWeeks);
+    // A name that is not an ISO week would become a report the collector
+    // refuses, with the rest of its batch: dropped, the profile kept.
+    for (auto it = p.activeWeeks.begin(); it != p.activeWeeks.end();) {
+      int year = 0, week = 0;
+      it = parseIsoWeek(*it, &year, &week) ? std::next(it) : p.activeWeeks.erase(it);
+    }
     if (!r.counts(*m, mp, "exposures", &p.exposures) || !r.counts(*m, mp, "conversions", &p.conversions)) return false;
   }
   if (r.failed()) return false;

@@ -238,3 +238,18 @@ TEST(Profile, CountsBeyondTwoToThe53AreCorrupt) {
                              &p, &error))
       << error;
 }
+
+// A week name that is not an ISO week ("YYYY-Www") would become a report the
+// collector refuses, with every other report of its batch, on every retry.
+// Such names are dropped on reading; the rest of the profile stays.
+TEST(Profile, WeeksThatAreNotIsoWeeksAreDropped) {
+  Profile p;
+  std::string error;
+  ASSERT_TRUE(Profile::parse(R"({"v":2,"deviceId":"d","fields":{"name":"Aiko"},"behavior":{"products":{},)"
+                             R"("categories":{},"cart":{}},"session":{},)"
+                             R"("measure":{"active":["2026-W48","zzzz","2026-W99","9999-W01x"]}})",
+                             &p, &error))
+      << error;
+  EXPECT_EQ(p.activeWeeks, (std::set<std::string>{"2026-W48"}));
+  EXPECT_EQ(p.fields.at("name"), "Aiko");
+}
