@@ -21,18 +21,13 @@ bool validText(const std::string& s, size_t maxBytes) {
   return true;
 }
 
-// Counts UTF-8 code points; false for malformed UTF-8.
-bool utf8Length(const std::string& s, size_t* n) {
+// Counts UTF-8 code points; false for malformed UTF-8 (overlong forms and
+// surrogates included: json.h's utf8Length, the JSON reader's own check).
+bool codePoints(const std::string& s, size_t* n) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t count = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-    i += len;
-    ++count;
-  }
+  for (size_t i = 0, len; i < s.size(); i += len, ++count)
+    if (!(len = utf8Length(p, s.size(), i))) return false;
   *n = count;
   return true;
 }
@@ -313,7 +308,7 @@ bool Engine::setProfile(const Json& fields, int64_t nowMs, std::string* error) {
       continue;
     }
     size_t chars = 0;
-    if (!utf8Length(s, &chars)) {
+    if (!codePoints(s, &chars)) {
       *error = "profile field \"" + name + "\" is not valid UTF-8 text";
       return false;
     }

@@ -49,6 +49,11 @@ TEST(Engine, SetProfileValidatesAgainstTheSchema) {
   EXPECT_FALSE(e->setProfile(J(R"({"name": "a\u0007b"})"), kMonday1pm, &err));
   EXPECT_NE(err.find("control"), std::string::npos);
   EXPECT_FALSE(e->setProfile(J(R"({"name": 5})"), kMonday1pm, &err));
+  // A value built in C++ (no JSON reader in front): a surrogate or an overlong form is not UTF-8.
+  for (const char* bad : {"a\xED\xA0\x80", "\xC0\xAF", "\xE0\x80\xAF"}) {
+    EXPECT_FALSE(e->setProfile(Json{{"name", std::string(bad)}}, kMonday1pm, &err)) << bad;
+    EXPECT_NE(err.find("UTF-8"), std::string::npos) << err;
+  }
   // All or nothing: a bad field keeps the good one from being stored.
   EXPECT_FALSE(e->setProfile(J(R"({"name": "Aiko", "pet": "dragon"})"), kMonday1pm, &err));
   EXPECT_TRUE(e->profile().fields.empty());
