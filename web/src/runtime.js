@@ -764,7 +764,8 @@ function omoCreate(factory, wasmUrl) {
       if (el.setCustomValidity) el.setCustomValidity('');
     });
     api.setProfile(fields).then(function () {
-      E.setAttribute.call(form, 'data-omo-saved', '');
+      // Marked saved only when stored: without consent the fields were checked, not kept.
+      (state === 'granted' ? E.setAttribute : E.removeAttribute).call(form, 'data-omo-saved', '');
       E.removeAttribute.call(form, 'data-omo-error');
     }, function (e) {
       // Submitted before the engine was ready, and it failed to load: submit as without us.

@@ -131,3 +131,23 @@ test('a tab that follows another tab\'s grant takes its profile: one device id, 
   expect(JSON.parse(await storedProfile(b)).deviceId).toBe(idA);
   await context.close();
 });
+
+// A site styles "Saved" on data-omo-saved: without consent nothing is stored,
+// so the form is not marked (the fields are still checked).
+test('a profile form submitted without consent is not marked saved', async ({ page }) => {
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await page.fill('#name', 'Ken');
+  await page.click('#save');
+  await page.waitForTimeout(300);
+  await expect(page.locator('#profile')).not.toHaveAttribute('data-omo-saved', '');
+  await expect(page.locator('#profile')).not.toHaveAttribute('data-omo-error', /./);
+  await page.selectOption('#pet', 'dragon');
+  await page.click('#save');
+  await expect(page.locator('#profile')).toHaveAttribute('data-omo-error', /pet/);
+  await page.selectOption('#pet', 'cat');
+  await page.click('#allow');
+  await page.click('#save');
+  await expect(page.locator('#profile')).toHaveAttribute('data-omo-saved', '');
+  await expect(page.locator('#profile')).not.toHaveAttribute('data-omo-error', /./);
+});
