@@ -992,7 +992,9 @@ function omoCreate(factory, wasmUrl) {
       rules: String(cfg.rules),
       collect: cfg.collect ? String(cfg.collect) : '',
       honorGpc: cfg.honorGpc !== false,
-      hideTimeoutMs: typeof cfg.hideTimeoutMs === 'number' && cfg.hideTimeoutMs > 0 ? cfg.hideTimeoutMs : HIDE_TIMEOUT_MS,
+      // At most 10 s: a longer wait only hides the page's content (and past
+      // 2^31 ms the browser's timer would fire at once).
+      hideTimeoutMs: typeof cfg.hideTimeoutMs === 'number' && cfg.hideTimeoutMs > 0 ? Math.min(cfg.hideTimeoutMs, 1e4) : HIDE_TIMEOUT_MS,
       region: typeof cfg.region === 'string' ? cfg.region : '',
       wasmBinary: cfg.wasmBinary || null
     });

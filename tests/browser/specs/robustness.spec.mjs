@@ -151,3 +151,17 @@ test('a profile form submitted without consent is not marked saved', async ({ pa
   await expect(page.locator('#profile')).toHaveAttribute('data-omo-saved', '');
   await expect(page.locator('#profile')).not.toHaveAttribute('data-omo-error', /./);
 });
+
+// A returning visitor's slots wait for the engine at most data-hide-timeout ms.
+// A value past what browser timers hold (2^31 ms) made the wait end at once.
+test('a hide timeout too large for a timer still hides the slots until the engine paints', async ({ page, context }) => {
+  await routeShop(context, '/pages/shop-long-hide.html', (html) => html
+    .replace('data-rules="/pages/rules.json"', 'data-rules="/pages/rules.json?slow=2500" data-hide-timeout="3000000000"'));
+  await page.addInitScript(() => localStorage.setItem('omotenashi.consent', 'granted'));
+  await page.goto('/pages/shop-long-hide.html');
+  await page.waitForTimeout(800);
+  const visibility = () => page.evaluate(() => getComputedStyle(document.getElementById('greeting')).visibility);
+  expect(await visibility()).toBe('hidden');
+  await ready(page);
+  expect(await visibility()).toBe('visible');
+});
