@@ -637,8 +637,13 @@ function omoCreate(factory, wasmUrl) {
   function onMessage(ev) {
     var m = ev.data || {};
     if (m.t === 'grant') {
-      setConsent('granted', false, true);
-      if (typeof m.text === 'string') m = { t: 'state', to: tabId, text: m.text };   // loaded below
+      // The granting tab's profile is loaded before this tab paints as
+      // granted: an impression painted first would send this tab's own
+      // profile (its own device id) to every tab, the granting one included.
+      if (typeof m.text === 'string' && isReady && engine && state !== 'granted') {
+        try { if (!engine.loadProfile(m.text, now())) replayLog(); } catch (e) { fail(e); }
+      }
+      return setConsent('granted', false, true);
     }
     if (m.t === 'deny') return setConsent('denied', false, true);
     if (m.t === 'forget') return setConsent('pending', false, true);

@@ -165,3 +165,30 @@ test('a hide timeout too large for a timer still hides the slots until the engin
   await ready(page);
   expect(await visibility()).toBe('visible');
 });
+
+// A tab that follows a grant paints as granted; a variant shown only with
+// consent is an impression, which sends the tab's profile to every tab. Sent
+// before it took the granting tab's profile, it carried its own device id,
+// which the granting tab then loaded: the two tabs swapped device ids.
+test('a tab that follows a grant and then shows a consent-only variant keeps one device id with the granting tab', async ({ browser }) => {
+  const context = await browser.newContext();
+  await context.route('**/pages/rules.json', async (route) => {
+    const r = await route.fetch();
+    const rules = await r.json();
+    rules.slots.greeting.variants.push({ id: 'thanks', priority: 1, when: { 'context.consent': 'granted' }, text: 'Thank you for letting us remember' });
+    await route.fulfill({ response: r, body: JSON.stringify(rules) });
+  });
+  const a = await open(context);
+  const b = await open(context);
+  await a.click('#allow');
+  await expect(b.locator('#greeting')).toHaveText('Thank you for letting us remember');
+  await b.waitForTimeout(500);
+  const id = (p) => p.evaluate(() => window.omotenashi.exportData().profile.profile.deviceId);
+  const idA = await id(a);
+  expect(idA).toBeTruthy();
+  expect(await id(b)).toBe(idA);
+  await flushed(a);
+  await flushed(b);
+  expect(JSON.parse(await storedProfile(b)).deviceId).toBe(idA);
+  await context.close();
+});
