@@ -243,15 +243,17 @@ function omoCreate(factory, wasmUrl) {
   // network paused inside it): painted now, the rest of its content would be
   // appended to ours, and its default saved in half. Once anything follows
   // it, its end tag was parsed; it is painted then, or at DOMContentLoaded.
+  var waiting = false;   // a slot was left unfinished: the parser's next nodes paint it
   function unfinished(el) {
     if (document.readyState !== 'loading') return false;
     for (var n = el; n; n = n.parentNode) if (n.nextSibling) return false;
-    return true;
+    return waiting = true;
   }
   function paint(decisions, t) {
     var bySlot = Object.create(null);
     decisions.forEach(function (d) { bySlot[d.slot] = d; });
     var onScreen = Object.create(null);
+    waiting = false;
     document.querySelectorAll('[data-omo-slot]').forEach(function (el) {
       var d = bySlot[el.getAttribute('data-omo-slot')];
       if (!d) { el.setAttribute('data-omo-painted', ''); return; }  // not in the rules: stays as it is
@@ -891,6 +893,7 @@ function omoCreate(factory, wasmUrl) {
     // Slots and products the parser (or a single-page app) adds later.
     new MutationObserver(function (ms) {
       ms.forEach(function (m) { Array.prototype.forEach.call(m.addedNodes, scan); });
+      if (waiting && isReady) redecide();
     }).observe(document.documentElement, { childList: true, subtree: true });
     lastTick = performance.now();
     setInterval(tick, TICK_MS);

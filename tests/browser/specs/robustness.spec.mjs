@@ -192,3 +192,19 @@ test('a tab that follows a grant and then shows a consent-only variant keeps one
   expect(JSON.parse(await storedProfile(b)).deviceId).toBe(idA);
   await context.close();
 });
+
+// The network pauses just after a slot's end tag: the slot is complete but
+// nothing follows it yet, so it waits. What the parser adds next (not a slot)
+// must get it painted, not only DOMContentLoaded, which a slow script further
+// down holds back.
+test('a slot left waiting for its end tag is painted once the parser goes on, before DOMContentLoaded', async ({ page }) => {
+  const html = '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+    '<script src="/dist/omotenashi.js" data-rules="/pages/rules.json"></script></head><body>' +
+    '<p data-omo-slot="welcome" id="welcome">Our news</p><!--hold--><p id="after">after</p>' +
+    '<script src="/pages/rules.json?slow=4000"></script></body></html>';
+  await page.goto('/__stream?hold=1000&html=' + encodeURIComponent(html), { waitUntil: 'commit' });
+  await ready(page);
+  await page.waitForSelector('#after', { state: 'attached' });
+  await expect(page.locator('#welcome')).toHaveText('New this week: beds for older dogs', { timeout: 1500 });
+  expect(await page.evaluate(() => document.readyState)).toBe('loading');
+});
