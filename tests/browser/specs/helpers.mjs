@@ -75,3 +75,14 @@ export async function storedProfile(page) {
     });
   }));
 }
+
+// A new page of `context` at `path`, once the engine is ready.
+export async function open(context, path = '/pages/shop.html') {
+  const page = await context.newPage();
+  await page.goto(path);
+  await ready(page);
+  return page;
+}
+
+// The page as it is hidden: dwell, reports and the profile flushed (half a second).
+export const flushed = (page) => page.evaluate(() => new Promise((r) => { dispatchEvent(new Event('pagehide')); setTimeout(r, 500); }));

@@ -5,7 +5,7 @@ import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { persistentBrowser, storedProfile, ready, watchConsole } from './helpers.mjs';
+import { persistentBrowser, storedProfile, ready, watchConsole, open, flushed } from './helpers.mjs';
 
 test.describe.configure({ timeout: 90_000 });
 
@@ -15,13 +15,6 @@ const SHOP = readFileSync(join(here, '../pages/shop.html'), 'utf8');
 function routeShop(context, path, edit) {
   return context.route('**' + path, (route) => route.fulfill({ contentType: 'text/html', body: edit(SHOP) }));
 }
-async function open(context, path = '/pages/shop.html') {
-  const page = await context.newPage();
-  await page.goto(path);
-  await ready(page);
-  return page;
-}
-const flushed = (page) => page.evaluate(() => new Promise((r) => { dispatchEvent(new Event('pagehide')); setTimeout(r, 500); }));
 const hasDb = (page) => page.evaluate(async () => (await indexedDB.databases()).some((d) => d.name === '/omotenashi'));
 
 test('a denial in one tab reaches a tab of the same site whose script names its rules another way', async ({ browser }) => {
