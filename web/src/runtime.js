@@ -560,9 +560,8 @@ function omoCreate(factory, wasmUrl) {
         if (!engine || !text || erasures !== before) return resolve(false);
         try {
           lastStoredText = text;
-          var bad = engine.loadProfile(text, now());
+          var bad = adopt(text);
           if (bad) storedUnreadable(bad);
-          else replayLog();
         } catch (e) { fail(e); }
         resolve(!!text);
       });
@@ -581,16 +580,19 @@ function omoCreate(factory, wasmUrl) {
       flush();
     }
   }
-  // After the profile was replaced (from storage or another tab), the
+  // Replaces the profile by another copy (from storage or another tab); ""
+  // when loaded, else why not (the engine then keeps its profile). The
   // signals this page has seen are applied again: the engine ignores the ids
   // it already holds, so the result holds both. Profile fields set here or
   // relayed are applied again too, in the order they came: the other tab may
   // have answered before it had them.
-  function replayLog() {
-    log.forEach(function (l) {
+  function adopt(text) {
+    var bad = engine.loadProfile(text, now());
+    if (!bad) log.forEach(function (l) {
       if (l.p) engine.setProfile(JSON.stringify(l.p), l.at);
       else engine.track(JSON.stringify(l.s), l.at);
     });
+    return bad;
   }
   function scheduleSave() {
     if (state !== 'granted' || !store) return;
@@ -643,7 +645,7 @@ function omoCreate(factory, wasmUrl) {
       // granted: an impression painted first would send this tab's own
       // profile (its own device id) to every tab, the granting one included.
       if (typeof m.text === 'string' && isReady && engine && state !== 'granted') {
-        try { if (!engine.loadProfile(m.text, now())) replayLog(); } catch (e) { fail(e); }
+        try { adopt(m.text); } catch (e) { fail(e); }
       }
       return setConsent('granted', false, true);
     }
@@ -665,8 +667,7 @@ function omoCreate(factory, wasmUrl) {
         post({ t: 'state', to: m.from, text: engine.saveProfile() });
         return;
       } else if (m.t === 'state' && (m.to === tabId || m.to === '*') && typeof m.text === 'string') {
-        if (engine.loadProfile(m.text, now())) return;   // garbage: the engine keeps its profile
-        replayLog();
+        if (adopt(m.text)) return;   // garbage: the engine keeps its profile
       } else return;
       redecide();
       scheduleSave();
