@@ -61,10 +61,13 @@ namespace {
 
 using omo::Json;
 
-// Times cross as JS numbers (ms since the epoch, exact below 2^53). NaN or a
+// Times cross as JS numbers (ms since the epoch, exact up to 2^53). NaN or a
 // number beyond 2^53 (which no clock gives) becomes 0 instead of undefined
 // behaviour in the conversion.
-int64_t ms(double v) { return v >= -9007199254740992.0 && v <= 9007199254740992.0 ? static_cast<int64_t>(v) : 0; }
+int64_t ms(double v) {
+  constexpr double kMax = static_cast<double>(omo::kMaxJsInteger);
+  return v >= -kMax && v <= kMax ? static_cast<int64_t>(v) : 0;
+}
 
 class WebEngine {
  public:

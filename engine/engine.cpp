@@ -242,7 +242,7 @@ bool Engine::loadProfileScript(const Json& j, int64_t nowMs, std::string* error)
       int64_t at = nowMs;
       if (sig.is_object()) {
         if (const Json* t = member(sig, "at")) {
-          if (!t->is_number_integer() || t->get<int64_t>() < 0 || t->get<int64_t>() > (int64_t{1} << 53)) {
+          if (!t->is_number_integer() || t->get<int64_t>() < 0 || t->get<int64_t>() > kMaxJsInteger) {
             *error = "profile.signals[" + decimal(i) + "].at must be UTC milliseconds";
             return false;
           }

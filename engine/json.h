@@ -297,6 +297,9 @@ class JsonWriter {
 bool validUtf8(std::string_view s);
 // The length of the one such UTF-8 sequence at s[i..n), or 0 when it is invalid.
 size_t utf8Length(const unsigned char* s, size_t n, size_t i);
+// 2^53: up to here every integer is exact as a JavaScript number. Counts and
+// times (ms since the epoch) that cross to JavaScript stay within it.
+constexpr int64_t kMaxJsInteger = int64_t{1} << 53;
 // The value of a hexadecimal digit (either case), or -1.
 inline int hexDigit(char32_t c) {
   return c >= '0' && c <= '9' ? static_cast<int>(c - '0')

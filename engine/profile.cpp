@@ -50,7 +50,7 @@ class Reader {
     int64_t x = v->get<int64_t>();
     if (x < 0) return fail(at, key, "must not be negative");
     // A JavaScript number stays exact (and a count or a time cannot overflow).
-    if (x > (int64_t{1} << 53)) return fail(at, key, "must not be above 2^53");
+    if (x > kMaxJsInteger) return fail(at, key, "must not be above 2^53");
     *out = x;
     return true;
   }
