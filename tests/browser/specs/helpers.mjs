@@ -86,3 +86,21 @@ export async function open(context, path = '/pages/shop.html') {
 
 // The page as it is hidden: dwell, reports and the profile flushed (half a second).
 export const flushed = (page) => page.evaluate(() => new Promise((r) => { dispatchEvent(new Event('pagehide')); setTimeout(r, 500); }));
+
+// A visitor who allowed personalization and told the shop she has a cat (the
+// field the test rules measure), stored; her page is closed again.
+export async function storedCatOwner(context) {
+  const page = await open(context);
+  await page.evaluate(() => window.omotenashi.consent('granted'));
+  await page.evaluate(() => window.omotenashi.setProfile({ pet: 'cat' }));
+  await flushed(page);
+  await page.close();
+}
+
+// Moves the page's clock (Date.now) `days` ahead from its first script on;
+// setting window.__shift (ms) moves it again later.
+export const shiftClock = (page, days) => page.addInitScript((days) => {
+  window.__shift = days * 864e5;
+  const now = Date.now;
+  Date.now = () => now() + window.__shift;
+}, days);

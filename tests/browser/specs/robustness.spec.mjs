@@ -5,7 +5,7 @@ import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { persistentBrowser, storedProfile, ready, watchConsole, open, flushed } from './helpers.mjs';
+import { persistentBrowser, storedProfile, ready, watchConsole, open, flushed, storedCatOwner, shiftClock } from './helpers.mjs';
 
 test.describe.configure({ timeout: 90_000 });
 
@@ -66,15 +66,11 @@ test('fields a new tab sets as it starts survive its profile exchange with an op
 test('a collector that accepts a batch with an odd body does not stop the engine', async ({ baseURL }) => {
   const b = await persistentBrowser(baseURL);
   try {
-    let page = await open(b.context);
-    await page.evaluate(() => window.omotenashi.consent('granted'));
-    await page.evaluate(() => window.omotenashi.setProfile({ pet: 'cat' }));
-    await flushed(page);
-    await page.close();
+    await storedCatOwner(b.context);
     // Eight days later a report is due; the collector (or a proxy) answers 202 with "null".
     await b.context.route('**/v1/reports', (route) => route.fulfill({ status: 202, contentType: 'application/json', body: 'null' }));
-    page = await b.context.newPage();
-    await page.addInitScript(() => { const now = Date.now; Date.now = () => now() + 8 * 86400000; });
+    const page = await b.context.newPage();
+    await shiftClock(page, 8);
     const errors = watchConsole(page);
     let posted = 0;
     page.on('request', (r) => { if (r.url().includes('/v1/reports')) posted++; });

@@ -2,7 +2,7 @@
 // profile directories: restart, denial, forget, two tabs, corruption, GPC,
 // consent platforms (TCF, Consent Mode) and report sending.
 import { test, expect } from '@playwright/test';
-import { persistentBrowser, storageSnapshot, storedProfile, ready, watchConsole, open, flushed } from './helpers.mjs';
+import { persistentBrowser, storageSnapshot, storedProfile, ready, watchConsole, open, flushed, storedCatOwner, shiftClock } from './helpers.mjs';
 
 test.describe.configure({ timeout: 90_000 });
 
@@ -427,20 +427,11 @@ async function reportsReceived(request) {
 test('reports: sent after the window closes with consent; never with GPC or while pending', async ({ baseURL, request }) => {
   await withBrowser(baseURL, async (b) => {
     await request.delete('/__reports');
-    let page = await open(b.context);
-    await page.evaluate(() => window.omotenashi.consent('granted'));
-    await page.evaluate(() => window.omotenashi.setProfile({ pet: 'cat' }));
-    await flushed(page);
-    await page.close();
+    await storedCatOwner(b.context);
     // Eight days later, with Global Privacy Control on: nothing leaves.
-    const later = (days, gpc) => (page) => page.addInitScript(({ days, gpc }) => {
-      const shift = days * 86400000;
-      const now = Date.now;
-      Date.now = () => now() + shift;
-      if (gpc) Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });
-    }, { days, gpc });
-    page = await b.context.newPage();
-    await later(8, true)(page);
+    let page = await b.context.newPage();
+    await shiftClock(page, 8);
+    await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
     await page.goto('/pages/shop.html');
     await ready(page);
     await flushed(page);
@@ -448,7 +439,7 @@ test('reports: sent after the window closes with consent; never with GPC or whil
     await page.close();
     // Without GPC: one batch of the shape of SPEC section 6, credentials omitted.
     page = await b.context.newPage();
-    await later(8, false)(page);
+    await shiftClock(page, 8);
     // The encoded reports are stored before the request leaves: on this page, a
     // write to IndexedDB has been committed (its transaction completed, not
     // only its put succeeded) before the report fetch is made.
@@ -498,15 +489,9 @@ test('reports: sent after the window closes with consent; never with GPC or whil
 test('two tabs across a week\'s end: one report per task and window leaves the device', async ({ baseURL, request }) => {
   await withBrowser(baseURL, async (b) => {
     await request.delete('/__reports');
-    // Each tab's clock, moved forward by window.__shift.
-    const clock = (page, days) => page.addInitScript((days) => {
-      window.__shift = days * 864e5;
-      const now = Date.now;
-      Date.now = () => now() + window.__shift;
-    }, days);
     // Tab B opens in this week, with consent and a pet to measure.
     const tabB = await b.context.newPage();
-    await clock(tabB, 0);
+    await shiftClock(tabB, 0);
     await tabB.goto('/pages/shop.html');
     await ready(tabB);
     await tabB.evaluate(() => window.omotenashi.consent('granted'));
@@ -515,7 +500,7 @@ test('two tabs across a week\'s end: one report per task and window leaves the d
     // Eight days later a new tab A opens (a link opened in the background):
     // the week has closed, so A encodes and sends its report.
     const tabA = await b.context.newPage();
-    await clock(tabA, 8);
+    await shiftClock(tabA, 8);
     await tabA.goto('/pages/shop.html');
     await ready(tabA);
     await expect.poll(async () => (await reportsReceived(request)).length).toBe(1);
@@ -534,19 +519,10 @@ test('two tabs across a week\'s end: one report per task and window leaves the d
 test('tabs restored at once after a week\'s end: one report per task and window leaves the device', async ({ baseURL, request }) => {
   await withBrowser(baseURL, async (b) => {
     await request.delete('/__reports');
-    const page = await open(b.context);
-    await page.evaluate(() => window.omotenashi.consent('granted'));
-    await page.evaluate(() => window.omotenashi.setProfile({ pet: 'cat' }));
-    await flushed(page);
-    await page.close();
+    await storedCatOwner(b.context);
     // Eight days later the browser restores three of the shop's tabs at once.
     const tabs = await Promise.all([0, 1, 2].map(() => b.context.newPage()));
-    for (const t of tabs) {
-      await t.addInitScript(() => {
-        const now = Date.now;
-        Date.now = () => now() + 8 * 864e5;
-      });
-    }
+    for (const t of tabs) await shiftClock(t, 8);
     await Promise.all(tabs.map((t) => t.goto('/pages/shop.html')));
     await Promise.all(tabs.map((t) => ready(t)));
     await expect.poll(async () => (await reportsReceived(request)).length).toBeGreaterThan(0);
@@ -563,10 +539,8 @@ test('a page that cannot store sends no reports: they could not be kept for a re
   await page.addInitScript(() => {
     localStorage.setItem('omotenashi.consent', 'granted');
     IDBFactory.prototype.open = function () { throw new DOMException('storage is switched off', 'InvalidStateError'); };
-    window.__shift = 0;
-    const now = Date.now;
-    Date.now = () => now() + window.__shift;
   });
+  await shiftClock(page, 0);
   await page.goto('/pages/shop.html');
   await ready(page);
   await page.evaluate(() => window.omotenashi.setProfile({ pet: 'cat' }));
