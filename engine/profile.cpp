@@ -281,8 +281,11 @@ std::string Profile::serialize(bool* shed) {
     }
     if (categories.size() > 4 * limit + 8) categories.clear();
     session.dwell.clear();
-    caps.clear();
-    recentEventIds.clear();
+    // Caps go only when nothing else is left to shed, and the newest event
+    // ids stay: without them an offer capped for this visitor showed again,
+    // and a replayed signal counted twice.
+    if (limit == 0) caps.clear();
+    if (recentEventIds.size() > limit) recentEventIds.erase(recentEventIds.begin(), recentEventIds.end() - limit);
     out = text();
   }
   return out;

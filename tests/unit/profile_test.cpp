@@ -154,6 +154,26 @@ TEST(Profile, SavingOverTheBoundShedsFromTheLiveProfile) {
   EXPECT_EQ(e.attributes(kMonday1pm + kHour)["behavior"]["dwell"].size(), e.profile().products.size());
 }
 
+// Shedding cleared every cap and every event id: an offer capped for this
+// visitor was shown again after the save, and a replayed signal counted
+// twice. The caps stay and so do the newest event ids; caps go only when
+// nothing else is left to shed.
+TEST(Profile, SheddingKeepsTheNewestCapsAndEventIds) {
+  Profile p;
+  for (int i = 0; i < 1000; ++i) p.session.dwell["sku-" + std::to_string(i) + std::string(90, 'x')] = 3;
+  for (int i = 0; i < 3; ++i) p.caps["offers/v" + std::to_string(i)].lastMs = i + 1;
+  for (int i = 0; i < 10; ++i) p.recentEventIds.push_back("ev-" + std::to_string(i));
+  ASSERT_GT(p.text().size(), Profile::kMaxBytes);
+  EXPECT_LE(p.serialize().size(), Profile::kMaxBytes);
+  EXPECT_EQ(p.caps.size(), 3u);
+  EXPECT_EQ(p.recentEventIds.size(), 10u);
+
+  Profile many;
+  for (int i = 0; i < 2000; ++i) many.caps["slot/variant-" + std::to_string(i) + std::string(60, 'x')].lastMs = i;
+  ASSERT_GT(many.text().size(), Profile::kMaxBytes);
+  EXPECT_LE(many.serialize().size(), Profile::kMaxBytes);
+}
+
 // compact() keeps the newest products and the most viewed categories, ties
 // broken by key, whether it drops one entry (a scan) or hundreds (bisection).
 TEST(Profile, CompactKeepsTheNewestProductsAndTheMostViewedCategories) {
