@@ -55,10 +55,13 @@
     return t;
   }
 
-  // One chart: x = window start, one series per name, error bars drawn from
-  // lows/highs in a draw hook (uPlot has no built-in error bars; bands need
-  // two points, and a task often has one released window).
-  function chart(parent, title, xs, series, yLabel) {
+  // One chart: x = window start, ticks and legend named by the windows
+  // ("2026-W47", not hours of a day), one series per name, error bars drawn
+  // from lows/highs in a draw hook (uPlot has no built-in error bars; bands
+  // need two points, and a task often has one released window).
+  function chart(parent, title, wins, series, yLabel) {
+    var xs = wins.map(weekStart);
+    function winAt(v) { var i = xs.indexOf(v); return i < 0 ? '' : wins[i]; }
     if (typeof uPlot === 'undefined') {
       parent.appendChild(el('p', { class: 'meta' }, 'Charts need uPlot: run `npm ci` in server/dashboard.'));
       return;
@@ -80,24 +83,42 @@
           return [Math.max(0, lo - pad), Math.min(1, hi + pad)];
         } },
       },
-      axes: [{}, { label: yLabel, size: 70, values: function (u, vals) { return vals.map(function (v) { return (100 * v).toFixed(1) + '%'; }); } }],
-      series: [{}],
+      axes: [{ splits: function () { return xs; }, values: function (u, vals) { return vals.map(winAt); } },
+             { label: yLabel, size: 70, values: function (u, vals) { return vals.map(function (v) { return (100 * v).toFixed(1) + '%'; }); } }],
+      series: [{ label: 'Week', value: function (u, v) { return v == null ? '--' : winAt(v); } }],
       hooks: { draw: [function (u) {
-        var ctx = u.ctx;
+        // Each series side by side within its window (a forest plot), so
+        // overlapping intervals stay readable; dots, bars and the line
+        // joining a series' windows are all drawn here.
+        var ctx = u.ctx, px = devicePixelRatio, gap = Math.min(14, 120 / series.length) * px;
         ctx.save();
-        ctx.lineWidth = 2 * devicePixelRatio;
         series.forEach(function (s, si) {
           if (!u.series[si + 1].show) return;
-          ctx.strokeStyle = s.color;
+          var dx = (si - (series.length - 1) / 2) * gap;
+          ctx.strokeStyle = ctx.fillStyle = s.color;
+          ctx.lineWidth = 1.5 * px;
+          ctx.beginPath();
+          var drawn = false;
           for (var i = 0; i < xs.length; i++) {
-            if (s.low[i] == null) continue;
-            var x = u.valToPos(xs[i], 'x', true);
-            var y0 = u.valToPos(s.low[i], 'y', true), y1 = u.valToPos(s.high[i], 'y', true);
+            if (s.values[i] == null) continue;
+            var x = u.valToPos(xs[i], 'x', true) + dx, y = u.valToPos(s.values[i], 'y', true);
+            if (drawn) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+            drawn = true;
+          }
+          ctx.stroke();
+          ctx.lineWidth = 2 * px;
+          for (var j = 0; j < xs.length; j++) {
+            if (s.low[j] == null) continue;
+            var bx = u.valToPos(xs[j], 'x', true) + dx;
+            var y0 = u.valToPos(s.low[j], 'y', true), y1 = u.valToPos(s.high[j], 'y', true);
             ctx.beginPath();
-            ctx.moveTo(x, y0); ctx.lineTo(x, y1);
-            ctx.moveTo(x - 4 * devicePixelRatio, y0); ctx.lineTo(x + 4 * devicePixelRatio, y0);
-            ctx.moveTo(x - 4 * devicePixelRatio, y1); ctx.lineTo(x + 4 * devicePixelRatio, y1);
+            ctx.moveTo(bx, y0); ctx.lineTo(bx, y1);
+            ctx.moveTo(bx - 4 * px, y0); ctx.lineTo(bx + 4 * px, y0);
+            ctx.moveTo(bx - 4 * px, y1); ctx.lineTo(bx + 4 * px, y1);
             ctx.stroke();
+            ctx.beginPath();
+            ctx.arc(bx, u.valToPos(s.values[j], 'y', true), 4 * px, 0, 2 * Math.PI);
+            ctx.fill();
           }
         });
         ctx.restore();
@@ -105,7 +126,7 @@
     };
     series.forEach(function (s) {
       data.push(s.values);
-      opts.series.push({ label: s.name, stroke: s.color, width: 1.5, points: { show: true, size: 8, fill: s.color },
+      opts.series.push({ label: s.name, stroke: s.color, paths: function () { return null; }, points: { show: false },
                          value: function (u, v) { return v == null ? '-' : pct(v); } });
     });
     var box = el('div', { class: 'chart' });
@@ -133,7 +154,6 @@
       var released = entries.filter(function (t) { return t.status === 'released'; });
       var withheld = entries.filter(function (t) { return t.status !== 'released'; });
       if (released.length) {
-        var xs = released.map(function (t) { return weekStart(t.win); });
         var experiment = released.some(function (t) { return t.arms && t.arms.length; });
         var names = [];
         released.forEach(function (t) {
@@ -151,7 +171,7 @@
           return s;
         });
         chart(section, experiment ? 'Conversion rate by arm (95% intervals)' : 'Share by value (95% intervals)',
-              xs, series, experiment ? 'conversion' : 'share');
+              released.map(function (t) { return t.win; }), series, experiment ? 'conversion' : 'share');
         released.forEach(function (t) {
           section.appendChild(el('p', { class: 'meta' }, t.win + ': ' + t.n + ' reports, eps ' + t.eps + ', ' + t.d +
                                                        ' cells, rules ' + (t.cfgs || []).join(', ')));

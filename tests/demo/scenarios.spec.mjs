@@ -362,6 +362,12 @@ test('10. the dashboard: which greetings and offers work, with intervals (simula
   await expect(page.locator('#results .label')).toContainText('SIMULATED traffic');
   await expect(page.locator('#results')).toContainText(/named/);
   await expect(page.locator('#results')).toContainText(/ to /);   // intervals: "low to high"
+  // The chart's x axis is weeks: the legend names the window under the cursor (it showed an hour of a day).
+  const legend = page.locator('#results .u-legend').first();
+  await expect(legend).toContainText('Week');
+  await page.locator('#results .u-over').first().hover();   // the middle: the one released window
+  await expect(legend).toContainText(/Week\s*\d{4}-W\d{2}/);
+  await page.mouse.move(0, 0);
   await page.waitForTimeout(500);
   await shot(page, '10-dashboard', { fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1180 } });
 });
