@@ -790,8 +790,10 @@ std::string Engine::explain(const std::string& slot, int64_t nowMs) const {
   auto d = decide(slot, nowMs);
   if (!d) return "There is no personalized area called \"" + slot + "\" on this site.";
   if (!d->personalized()) return d->reason.summary;
-  std::string out = "You see this because ";
-  out += d->reason.why.empty() ? "it matched what the shop set up for visitors like you." : d->reason.why;
+  // The rules' `why` is the owner's own sentence ("You told us your name, so
+  // we greet you by it."): it stands as written, not after "because".
+  std::string out = d->reason.why.empty() ? "You see this because it matched what the shop set up for visitors like you."
+                                          : d->reason.why;
   if (!d->reason.conditions.empty()) out += " It applied because: " + joinWords(d->reason.conditions) + ".";
   if (!d->reason.fields.empty()) {
     std::vector<std::string> names;
