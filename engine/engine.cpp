@@ -45,10 +45,37 @@ bool hasControlChars(const std::string& s) {
   return false;
 }
 
-std::string joinWords(const std::vector<std::string>& v) {
+// The engine's own words to a visitor (explain() and the default's reason),
+// in English and Japanese: the page's language picks them, English otherwise.
+// The site's words (variant texts, why) come from the rules in any language.
+struct Words {
+  const char *usual, *holdout, *matched, *appliedBefore, *usedBefore, *end, *usedNothing, *testBefore, *testAfter,
+      *local, *comma, *lastComma, *noSlotBefore, *noSlotAfter;
+};
+constexpr Words kEnglish = {
+    "Nothing personal applies here right now, so you see the shop's usual content.",
+    "This device is in the small holdout group that sees the shop's usual content, so the shop can measure what "
+    "personalization adds.",
+    "You see this because it matched what the shop set up for visitors like you.",
+    " It applied because: ", " It used what you told us: ", ".", " It used nothing you told us about yourself.",
+    " This is one version of a test the shop runs (", ").", " All of this is kept only on this device.", ", ", " and ",
+    "There is no personalized area called \"", "\" on this site."};
+constexpr Words kJapanese = {
+    "今はお客様に合わせた内容がないため、ショップの通常の内容を表示しています。",
+    "この端末は、パーソナライズの効果を測るために通常の内容を表示する少数のグループに入っています。",
+    "ショップがお客様のような方に向けて用意した条件に合ったため、表示しています。",
+    "適用された条件：", "使った情報（お客様から伺ったもの）：", "。", "お客様について伺った情報は使っていません。",
+    "ショップが実施しているテストの一つのパターンです（", "）。", "これらはすべてこの端末の中だけに保存されています。",
+    "、", "、", "このサイトに「", "」というパーソナライズ枠はありません。"};
+
+const Words& wordsFor(const std::string& language) {
+  return js::lowerAscii(language.substr(0, language.find('-'))) == "ja" ? kJapanese : kEnglish;
+}
+
+std::string joinWords(const std::vector<std::string>& v, const Words& w = kEnglish) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out += i + 1 == v.size() ? " and " : ", ";
+    if (i) out += i + 1 == v.size() ? w.lastComma : w.comma;
     out += v[i];
   }
   return out;
@@ -703,7 +730,7 @@ bool Engine::eligible(const Variant& v, const Json& attrs, const LocalTime& lt, 
   if (v.hasChannel) d->channel = v.channel.render(attrs);
   Decision::Reason& r = d->reason;
   r.rule = key;
-  r.why = v.why;
+  r.why = v.whyFor(context_.language);
   std::vector<std::string> paths;
   for (const auto& seg : v.segments) {
     r.conditions.push_back("segment " + seg);
@@ -737,9 +764,8 @@ Decision Engine::decideSlot(const Slot& slot, const Json& attrs, const LocalTime
   Decision d;
   d.slot = slot.name;
   d.reason.rule = "default";
-  d.reason.summary = holdout ? "This device is in the small holdout group that sees the shop's usual content, "
-                               "so the shop can measure what personalization adds."
-                             : "Nothing personal applies here right now, so you see the shop's usual content.";
+  const Words& w = wordsFor(context_.language);
+  d.reason.summary = holdout ? w.holdout : w.usual;
   return d;
 }
 
@@ -787,24 +813,23 @@ void Engine::countImpression(const std::string& key, int64_t nowMs) {
 }
 
 std::string Engine::explain(const std::string& slot, int64_t nowMs) const {
+  const Words& w = wordsFor(context_.language);
   auto d = decide(slot, nowMs);
-  if (!d) return "There is no personalized area called \"" + slot + "\" on this site.";
+  if (!d) return w.noSlotBefore + slot + w.noSlotAfter;
   if (!d->personalized()) return d->reason.summary;
-  // The rules' `why` is the owner's own sentence ("You told us your name, so
-  // we greet you by it."): it stands as written, not after "because".
-  std::string out = d->reason.why.empty() ? "You see this because it matched what the shop set up for visitors like you."
-                                          : d->reason.why;
-  if (!d->reason.conditions.empty()) out += " It applied because: " + joinWords(d->reason.conditions) + ".";
+  // The rules' why is the owner's own sentence ("You told us your name, so
+  // we greet you by it."): it stands as written.
+  std::string out = d->reason.why.empty() ? w.matched : d->reason.why;
+  if (!d->reason.conditions.empty()) out += w.appliedBefore + joinWords(d->reason.conditions, w) + w.end;
   if (!d->reason.fields.empty()) {
     std::vector<std::string> names;
     for (const auto& f : d->reason.fields) names.push_back(f.substr(8));
-    out += " It used what you told us: " + joinWords(names) + ".";
+    out += w.usedBefore + joinWords(names, w) + w.end;
   } else {
-    out += " It used nothing you told us about yourself.";
+    out += w.usedNothing;
   }
-  if (!d->reason.experiment.empty())
-    out += " This is one version of a test the shop runs (" + d->reason.experiment + ").";
-  out += " All of this is kept only on this device.";
+  if (!d->reason.experiment.empty()) out += w.testBefore + d->reason.experiment + w.testAfter;
+  out += w.local;
   return out;
 }
 

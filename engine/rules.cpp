@@ -181,6 +181,33 @@ void compileSchedule(const Json& j, const std::string& ptr, Diagnostics* d, Sche
   }
 }
 
+// "text" and "why": a text, or {language: text} with the first as the
+// fallback. add(language, text, pointer) for each; language "" for a plain text.
+template <class Add>
+void localized(const Obj& o, const char* key, size_t maxLen, Diagnostics* d, Add add) {
+  const Json* t = o.get(key);
+  if (!t) return;
+  if (t->is_string()) {
+    std::string text;
+    if (o.str(key, &text, false, maxLen)) add(std::string(), text, o.at(key));
+    return;
+  }
+  if (!t->is_object() || t->empty()) {
+    d->error(o.at(key), "must be a text, or an object of language -> text");
+    return;
+  }
+  for (auto it = t->begin(); it != t->end(); ++it) {
+    std::string tp = pointerJoin(o.at(key), it.key());
+    if (!isSlug(it.key(), 35)) d->error(tp, "must be a language tag such as en or ja");
+    if (!it.value().is_string() || it.value().get_ref<const std::string&>().size() > maxLen) {
+      d->error(tp, "must be a text of at most " + decimal(maxLen) + " characters");
+      continue;
+    }
+    add(js::lowerAscii(it.key()), it.value().get<std::string>(), tp);
+  }
+}
+
+
 void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnostics* d, Variant* v) {
   Obj o(j, ptr, d,
         {"id", "kind", "priority", "when", "segments", "text", "image", "items", "maxItems", "item", "channel",
@@ -195,32 +222,14 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
   if (o.integer("priority", &pr, -1000000, 1000000)) v->priority = static_cast<int>(pr);
   if (const Json* w = o.get("when")) v->when = Condition::compile(*w, d, o.at("when"));
   o.strings("segments", &v->segments, 32);
-  // "text": a template, or {language: template} with the first as the fallback.
-  if (const Json* t = o.get("text")) {
-    if (t->is_string()) {
-      std::string text;
-      if (o.str("text", &text, false, 2000)) {
-        v->text = Template::compile(text, d, o.at("text"));
-        v->hasText = true;
-      }
-    } else if (t->is_object() && !t->empty()) {
-      for (auto it = t->begin(); it != t->end(); ++it) {
-        std::string tp = pointerJoin(o.at("text"), it.key());
-        if (!isSlug(it.key(), 35)) d->error(tp, "must be a language tag such as en or ja");
-        if (!it.value().is_string() || it.value().get_ref<const std::string&>().size() > 2000) {
-          d->error(tp, "must be a text of at most 2000 characters");
-          continue;
-        }
-        v->textByLanguage.emplace_back(js::lowerAscii(it.key()), Template::compile(it.value().get<std::string>(), d, tp));
-      }
-      if (!v->textByLanguage.empty()) {
-        v->text = v->textByLanguage.front().second;
-        v->hasText = true;
-      }
-    } else {
-      d->error(o.at("text"), "must be a text, or an object of language -> text");
+  localized(o, "text", 2000, d, [&](const std::string& lang, const std::string& text, const std::string& p) {
+    Template t = Template::compile(text, d, p);
+    if (lang.empty() || v->textByLanguage.empty()) {
+      v->text = t;
+      v->hasText = true;
     }
-  }
+    if (!lang.empty()) v->textByLanguage.emplace_back(lang, std::move(t));
+  });
   if (const Json* img = o.get("image")) {
     Obj io(*img, o.at("image"), d, {"src", "alt", "srcset"});
     if (io.ok()) {
@@ -266,23 +275,34 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
     eo.str("arm", &arm.arm, true);
     v->experiment = arm;
   }
-  o.str("why", &v->why, false, 1000);
+  localized(o, "why", 1000, d, [&](const std::string& lang, const std::string& why, const std::string&) {
+    if (lang.empty() || v->whyByLanguage.empty()) v->why = why;
+    if (!lang.empty()) v->whyByLanguage.emplace_back(lang, why);
+  });
   if (!v->hasText && !v->hasImage && v->items.empty() && !v->hasItem && !v->hasChannel)
     d->error(ptr, "a variant needs something to show: text, image, items, item or channel");
 }
 
 }  // namespace
 
-const Template& Variant::textFor(const std::string& language) const {
-  if (textByLanguage.empty() || language.empty()) return text;
+namespace {
+// The entry for a BCP 47 language: exact tag, then its primary subtag, else the fallback.
+template <class T>
+const T& forLanguage(const std::vector<std::pair<std::string, T>>& byLanguage, const std::string& language,
+                     const T& fallback) {
+  if (byLanguage.empty() || language.empty()) return fallback;
   std::string lang = js::lowerAscii(language);
-  for (const auto& [tag, t] : textByLanguage)
+  for (const auto& [tag, t] : byLanguage)
     if (tag == lang) return t;
   std::string primary = lang.substr(0, lang.find('-'));
-  for (const auto& [tag, t] : textByLanguage)
+  for (const auto& [tag, t] : byLanguage)
     if (tag == primary) return t;
-  return text;
+  return fallback;
 }
+}  // namespace
+
+const Template& Variant::textFor(const std::string& language) const { return forLanguage(textByLanguage, language, text); }
+const std::string& Variant::whyFor(const std::string& language) const { return forLanguage(whyByLanguage, language, why); }
 
 bool Schedule::any() const {
   return !from.empty() || !until.empty() || fromHour != 0 || untilHour != 24 || !weekdays.empty() ||

@@ -67,7 +67,9 @@ struct Variant {
   Schedule schedule;
   Cap cap;
   std::optional<ExperimentArm> experiment;
-  std::string why;                     // the owner's plain-words reason
+  std::string why;                     // the owner's plain-words reason (the first language)
+  std::vector<std::pair<std::string, std::string>> whyByLanguage;  // "ja" -> reason; empty for plain text
+  const std::string& whyFor(const std::string& language) const;   // as textFor
 };
 
 struct Slot {

@@ -199,6 +199,30 @@ TEST(Engine, ExplainSpeaksPlainWords) {
   EXPECT_NE(e->explain("help", kMonday1pm).find("usual content"), std::string::npos);
 }
 
+// A Japanese page got English explanations: the rules' why and the engine's
+// own words follow the page's language (English and Japanese built in; the
+// why falls back to its first language, the words to English).
+TEST(Engine, ExplainsInThePagesLanguage) {
+  auto e = demo("device-0");
+  std::string err;
+  ASSERT_TRUE(e->setProfile(J(R"({"name": "Aiko", "pet": "dog"})"), kMonday1pm, &err)) << err;
+  ASSERT_TRUE(e->setContext(J(R"({"tzOffsetMinutes": 540, "device": "desktop", "language": "ja-JP"})"), &err)) << err;
+  std::string ja = e->explain("greeting", kMonday1pm);
+  EXPECT_EQ(ja.rfind("お名前を教えていただいたので、お名前でごあいさつしています。適用された条件：", 0), 0u) << ja;
+  EXPECT_NE(ja.find("使った情報（お客様から伺ったもの）：name。"), std::string::npos) << ja;  // the ja text reads no pet
+  EXPECT_EQ(e->decide("greeting", kMonday1pm)->reason.why, "お名前を教えていただいたので、お名前でごあいさつしています。");
+  EXPECT_EQ(e->explain("nowhere", kMonday1pm), "このサイトに「nowhere」というパーソナライズ枠はありません。");
+  EXPECT_EQ(e->explain("help", kMonday1pm), "今はお客様に合わせた内容がないため、ショップの通常の内容を表示しています。");
+
+  for (const char* lang : {"en-GB", "fr"}) {
+    std::string ctx = std::string("{\"tzOffsetMinutes\": 540, \"language\": \"") + lang + "\"}";
+    ASSERT_TRUE(e->setContext(J(ctx.c_str()), &err)) << err;
+    std::string en = e->explain("greeting", kMonday1pm);
+    EXPECT_EQ(en.rfind("You told us your name, so we greet you by it. It applied because: ", 0), 0u) << lang << ": " << en;
+    EXPECT_NE(en.find(" It used what you told us: name and pet."), std::string::npos) << en;
+  }
+}
+
 TEST(Engine, ReportsOncePerTaskPerClosedWindowWithinBudget) {
   auto e = demo("device-0");
   std::string err;

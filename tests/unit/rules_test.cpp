@@ -69,6 +69,18 @@ TEST(Rules, EveryProblemIsReportedAtOnceWithItsPointer) {
   EXPECT_GE(ds.size(), 12u);
 }
 
+// "why" takes a text or {language: text}, like "text", with the same checks.
+TEST(Rules, WhyIsATextOrOnePerLanguage) {
+  auto ds = problems(R"({"version":1,"site":"s","slots":{"a":{"variants":[
+    {"id":"x","text":"t","why":{"ja":5,"e n":"y"}},
+    {"id":"y","text":"t","why":[]},
+    {"id":"z","text":"t","why":{"en":"Because.","ja":"理由です。"}}]}}})");
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/why/ja", "must be a text of at most 1000 characters"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/why/e n", "must be a language tag"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/1/why", "must be a text, or an object of language -> text"));
+  EXPECT_EQ(ds.size(), 3u);
+}
+
 TEST(Rules, WrongTypesAreErrorsNotCrashes) {
   const char* docs[] = {"[]", "null", "42", "\"x\"", R"({"version": "1", "site": 5})",
                         R"({"version": 1, "site": "s", "slots": []})",

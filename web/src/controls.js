@@ -13,11 +13,33 @@
     if (attrs) Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
     return el;
   }
-  var WORDS = {
-    pending: 'You have not chosen yet. We use only this page (time of day, device) to adapt it, and store nothing.',
-    granted: 'Personalization is on. What you do here is remembered on this device only, in its browser storage.',
-    denied: 'Personalization is off. Nothing about you is stored; only your choice is remembered.'
+  // The controls speak the page's language (<html lang>): Japanese or English.
+  var TEXT = {
+    en: {
+      pending: 'You have not chosen yet. We use only this page (time of day, device) to adapt it, and store nothing.',
+      granted: 'Personalization is on. What you do here is remembered on this device only, in its browser storage.',
+      denied: 'Personalization is off. Nothing about you is stored; only your choice is remembered.',
+      allow: 'Allow personalization', deny: 'No thanks', show: 'What is stored?', download: 'Download my data',
+      forget: 'Forget me', forgotten: 'Done: everything stored on this device was erased.',
+      unavailable: 'Personalization is not available on this page.', why: 'Why am I seeing this?'
+    },
+    ja: {
+      pending: 'まだ選択されていません。このページの情報（時間帯や端末）だけで表示を調整し、何も保存しません。',
+      granted: 'パーソナライズはオンです。このサイトでの操作は、この端末のブラウザーの中だけに記録されます。',
+      denied: 'パーソナライズはオフです。お客様についての情報は何も保存せず、この選択だけを記録しています。',
+      allow: 'パーソナライズを許可する', deny: '許可しない', show: '保存されている内容', download: 'データをダウンロード',
+      forget: 'すべて消去する', forgotten: '完了しました：この端末に保存されていた情報はすべて消去されました。',
+      unavailable: 'このページではパーソナライズを利用できません。', why: 'なぜこれが表示されているの？'
+    }
   };
+  function words() { return /^ja(-|$)/i.test(document.documentElement.lang) ? TEXT.ja : TEXT.en; }
+  // A page that switches its language in place (<html lang> changes) gets
+  // the controls in the new language.
+  var LANG_EVENT = 'omotenashi-controls:lang';
+  if (typeof MutationObserver !== 'undefined') {
+    new MutationObserver(function () { document.dispatchEvent(new Event(LANG_EVENT)); })
+      .observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+  }
 
   function Controls() { return Reflect.construct(HTMLElement, [], Controls); }
   Controls.prototype = Object.create(HTMLElement.prototype);
@@ -27,19 +49,22 @@
     var self = this;
     this._update = function () { self.render(); };
     document.addEventListener('omotenashi:consent', this._update);
+    document.addEventListener(LANG_EVENT, this._update);
     this.render();
   };
   Controls.prototype.disconnectedCallback = function () {
     document.removeEventListener('omotenashi:consent', this._update);
+    document.removeEventListener(LANG_EVENT, this._update);
   };
   Controls.prototype.render = function () {
     var api = omo();
     var self = this;
+    var w = words();
     this.replaceChildren();
-    if (!api) { this.appendChild(h('p', 'Personalization is not available on this page.')); return; }
+    if (!api) { this.appendChild(h('p', w.unavailable)); return; }
     var state = api.consentState();
     this.setAttribute('data-state', state);
-    this.appendChild(h('p', WORDS[state] || '', { 'data-part': 'status' }));
+    this.appendChild(h('p', w[state] || '', { 'data-part': 'status' }));
     var bar = h('div', '', { 'data-part': 'buttons' });
     function button(label, part, fn) {
       var b = h('button', label, { type: 'button', 'data-part': part });
@@ -47,14 +72,14 @@
       bar.appendChild(b);
       return b;
     }
-    if (state !== 'granted') button('Allow personalization', 'allow', function () { api.consent('granted'); });
-    if (state !== 'denied') button('No thanks', 'deny', function () { api.consent('denied'); });
+    if (state !== 'granted') button(w.allow, 'allow', function () { api.consent('granted'); });
+    if (state !== 'denied') button(w.deny, 'deny', function () { api.consent('denied'); });
     var pre = h('pre', '', { 'data-part': 'data', hidden: '' });
-    button('What is stored?', 'show', function () {
+    button(w.show, 'show', function () {
       pre.textContent = JSON.stringify(api.exportData(), null, 2);
       pre.hidden = !pre.hidden;
     });
-    button('Download my data', 'download', function () {
+    button(w.download, 'download', function () {
       var blob = new Blob([JSON.stringify(api.exportData(), null, 2)], { type: 'application/json' });
       var a = h('a', '', { download: 'omotenashi-data.json', href: URL.createObjectURL(blob) });
       document.body.appendChild(a);
@@ -62,10 +87,10 @@
       a.remove();
       setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
     });
-    button('Forget me', 'forget', function () {
+    button(w.forget, 'forget', function () {
       api.forget().then(function () {
         self.render();
-        self.appendChild(h('p', 'Done: everything stored on this device was erased.', { 'data-part': 'forgotten', role: 'status' }));
+        self.appendChild(h('p', w.forgotten, { 'data-part': 'forgotten', role: 'status' }));
       });
     });
     this.appendChild(bar);
@@ -82,7 +107,7 @@
     var self = this;
     var slot = this.getAttribute('slot-name') || this.getAttribute('for') || this.getAttribute('slot');
     this.replaceChildren();
-    var b = h('button', 'Why am I seeing this?', { type: 'button', 'aria-expanded': 'false', 'data-part': 'why' });
+    var b = h('button', words().why, { type: 'button', 'aria-expanded': 'false', 'data-part': 'why' });
     var p = h('p', '', { 'data-part': 'explanation', hidden: '' });
     b.addEventListener('click', function () {
       var api = omo();
@@ -96,16 +121,19 @@
       var api = omo();
       var d = api && api.decide(slot);
       self.hidden = !(d && d.variant !== 'default');
+      b.textContent = words().why;
       if (!p.hidden && api) p.textContent = api.explain(slot);
     };
     document.addEventListener('omotenashi:decision', this._update);
     document.addEventListener('omotenashi:consent', this._update);
+    document.addEventListener(LANG_EVENT, this._update);
     if (omo()) omo().ready.then(this._update);
     this._update();
   };
   Why.prototype.disconnectedCallback = function () {
     document.removeEventListener('omotenashi:decision', this._update);
     document.removeEventListener('omotenashi:consent', this._update);
+    document.removeEventListener(LANG_EVENT, this._update);
   };
   customElements.define('omotenashi-why', Why);
 })();

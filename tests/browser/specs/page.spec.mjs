@@ -426,6 +426,15 @@ test('visitor controls: consent, what is stored, download, why, forget me', asyn
   await expect(page.locator('#why')).toBeVisible();
   await page.locator('#why [data-part=why]').click();
   await expect(page.locator('#why [data-part=explanation]')).toContainText(/name/i);
+  // A page switched to Japanese in place: the controls and the engine's explanation follow (they stayed English).
+  await page.evaluate(() => { document.documentElement.lang = 'ja'; });
+  await expect(page.locator('#why [data-part=why]')).toHaveText('なぜこれが表示されているの？');
+  await expect(page.locator('#why [data-part=explanation]')).toHaveText(/^お名前を伺いました。適用された条件：.*この端末の中だけに保存されています。$/);
+  await expect(controls.locator('[data-part=show]')).toHaveText('保存されている内容');
+  await expect(controls.locator('[data-part=status]')).toContainText('パーソナライズはオンです');
+  await page.evaluate(() => { document.documentElement.lang = 'en'; });
+  await expect(page.locator('#why [data-part=why]')).toHaveText('Why am I seeing this?');
+  await expect(controls.locator('[data-part=show]')).toHaveText('What is stored?');
   // What is stored, as text and as a download.
   await controls.locator('[data-part=show]').click();
   await expect(controls.locator('[data-part=data]')).toContainText('"Aiko"');
