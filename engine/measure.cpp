@@ -285,11 +285,12 @@ Estimate estimate(const std::vector<int64_t>& observed, double eps, const std::v
   out.cells.resize(observed.size());
   for (int i = 0; i < d; ++i)
     out.cells[i].label = i < static_cast<int>(labels.size()) ? labels[i] : decimal(i);
-  if (d < 2 || n == 0 || !std::isfinite(eps) || eps <= 0) {
+  const double p = keepProbability(eps, d), q = flipProbability(eps, d), N = static_cast<double>(n);
+  // p == q when e^eps rounds to 1 (eps below ~1e-16): the reports say nothing.
+  if (d < 2 || n == 0 || !std::isfinite(eps) || eps <= 0 || !(p > q)) {
     for (auto& c : out.cells) c.low = 0, c.high = 1;
     return out;
   }
-  const double p = keepProbability(eps, d), q = flipProbability(eps, d), N = static_cast<double>(n);
   double sum = 0;
   for (int i = 0; i < d; ++i) {
     double c = static_cast<double>(observed[i] > 0 ? observed[i] : 0);

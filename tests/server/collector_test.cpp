@@ -417,6 +417,36 @@ TEST_F(CollectorTest, ReleasesOnlyClosedWindowsWithAtLeastK) {
   EXPECT_TRUE(other["tasks"].empty());
 }
 
+// An eps so small that e^eps is 1.0 in a double (it passes validation:
+// 0 < eps <= 10) makes p == q: the estimator divided by p - q = 0 and
+// released a null count with a share of 1 and an interval of [1, 1], a
+// certainty the reports cannot carry (and the dashboard's count.toFixed threw).
+TEST_F(CollectorTest, TinyEpsilonReleasesNoFalseCertainty) {
+  startWith();
+  std::vector<Report> rs;
+  for (int i = 0; i < 8; ++i) {
+    rs.push_back(makeReport(rng, "even", "2026-W10", 4, i % 4));     // 2, 2, 2, 2
+    rs.push_back(makeReport(rng, "skewed", "2026-W10", 4, i % 3));   // 3, 3, 2, 0
+  }
+  for (Report& r : rs) r.eps = 1e-17;
+  ASSERT_EQ(post(batchOf(rs))->status, 202);
+  Json r = results();
+  for (const char* task : {"even", "skewed"}) {
+    const Json* t = findTask(r, task, "2026-W10");
+    ASSERT_TRUE(t) << r.dump();
+    EXPECT_EQ(stringOr(*t, "status", ""), "released");
+    const Json* cells = member(*t, "cells");
+    ASSERT_TRUE(cells && cells->size() == 4u) << t->dump();
+    for (const auto& c : *cells) {
+      for (const char* k : {"count", "share", "low", "high"})
+        EXPECT_TRUE(member(c, k) && member(c, k)->is_number()) << task << ": " << k << " in " << c.dump();
+      EXPECT_LT(numberOr(c, "share", 1), 1) << task << ": " << c.dump();
+      EXPECT_EQ(numberOr(c, "low", -1), 0) << task << ": " << c.dump();
+      EXPECT_EQ(numberOr(c, "high", -1), 1) << task << ": " << c.dump();
+    }
+  }
+}
+
 TEST_F(CollectorTest, ExperimentResultsWithRules) {
   startWith([](server::CollectorOptions& o) {
     o.tasks["greeting-test"] = {"experiment", {"a/no", "a/yes", "holdout/no", "holdout/yes"}};
