@@ -207,10 +207,12 @@ void Collector::routes() {
   s.set_error_handler([staticDir](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     // A static folder asked for without its slash ("/cart") moves to "/cart/",
-    // where the mount serves its index.html.
+    // where the mount serves its index.html. Not from "//cart": a Location
+    // of "//cart/" (or "/\cart/") is another host to a browser.
     struct stat st;
     if (res.status == 404 && !staticDir.empty() && req.method == "GET" && !req.path.empty() &&
-        req.path.back() != '/' && req.path.find("..") == std::string::npos &&
+        req.path.back() != '/' && req.path.find("..") == std::string::npos && req.path.rfind("//", 0) != 0 &&
+        req.path.rfind("/\\", 0) != 0 &&
         ::stat((staticDir + req.path).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
       res.status = 301;
       res.set_header("Location", req.path + "/");

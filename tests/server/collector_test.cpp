@@ -654,5 +654,21 @@ TEST_F(CollectorTest, StaticFilesAndFoldersWithoutTheirSlash) {
   EXPECT_EQ(nulFolder->status, 400);
 }
 
+// "//cart" named the static folder "cart", and the redirect to add its
+// slash answered Location: //cart/, which a browser reads as another host
+// (http://cart/): an open redirect to any host named like a folder.
+TEST_F(CollectorTest, NoRedirectToAnotherHost) {
+  std::string site = dir.path + "/site";
+  ASSERT_EQ(std::system(("mkdir -p '" + site + "/cart' && echo cart > '" + site + "/cart/index.html'").c_str()), 0);
+  startWith([&](server::CollectorOptions& o) { o.staticDir = site; });
+  for (const char* path : {"//cart", "///cart", "/\\cart"}) {
+    auto res = client->Get(path);
+    ASSERT_TRUE(res) << path;
+    std::string location = res->get_header_value("Location");
+    EXPECT_FALSE(location.size() >= 2 && location[0] == '/' && (location[1] == '/' || location[1] == '\\'))
+        << path << " -> " << res->status << " Location: " << location;
+  }
+}
+
 }  // namespace
 }  // namespace omo
