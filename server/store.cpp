@@ -61,14 +61,17 @@ bool Store::open(const std::string& path, std::string* error) {
   // forgets a report once acknowledged, so a lost one would be lost for good).
   sqlite3_stmt* st = nullptr;
   std::string mode;
-  if (sqlite3_prepare_v2(db_, "PRAGMA journal_mode=WAL", -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW) {
+  bool ran = sqlite3_prepare_v2(db_, "PRAGMA journal_mode=WAL", -1, &st, nullptr) == SQLITE_OK &&
+             sqlite3_step(st) == SQLITE_ROW;
+  if (ran) {
     const unsigned char* t = sqlite3_column_text(st, 0);
     mode = t ? reinterpret_cast<const char*>(t) : "";
   }
+  // Not a database, locked by another process, ...: SQLite's reason, not a guess.
+  std::string why = ran ? "journal_mode is \"" + mode + "\"" : sqlite3_errmsg(db_);
   sqlite3_finalize(st);
   if (mode != "wal") {
-    if (error) *error = "cannot switch " + path + " to WAL mode (journal_mode is \"" + mode + "\")";
+    if (error) *error = "cannot switch " + path + " to WAL mode (" + why + ")";
     sqlite3_close(db_);
     db_ = nullptr;
     return false;

@@ -670,5 +670,23 @@ TEST_F(CollectorTest, NoRedirectToAnotherHost) {
   }
 }
 
+// A database file SQLite cannot use: start() fails and says why. It said
+// "cannot switch ... to WAL mode (journal_mode is \"\")" for a file that is not
+// a database at all, and the same for a database locked by another process.
+TEST(CollectorStore, AFileThatIsNotADatabaseIsNamedSo) {
+  TempDir dir;
+  std::string path = dir.path + "/garbage.db";
+  ASSERT_EQ(std::system(("head -c 8192 /dev/urandom > '" + path + "'").c_str()), 0);
+  server::CollectorOptions opt;
+  opt.port = 0;
+  opt.dbPath = path;
+  opt.token = kToken;
+  server::Collector c(opt);
+  std::string error;
+  EXPECT_FALSE(c.start(&error));
+  EXPECT_NE(error.find(path), std::string::npos) << error;
+  EXPECT_NE(error.find("not a database"), std::string::npos) << error;
+}
+
 }  // namespace
 }  // namespace omo
