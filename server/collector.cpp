@@ -281,6 +281,13 @@ void Collector::postReports(const httplib::Request& req, httplib::Response& res,
     sendError(res, 429, "rate limited: retry after " + std::to_string(retryAfter) + " s");
     return;
   }
+  // httplib reads a multipart body only through the multipart callbacks,
+  // which we do not give: it threw bad_function_call (a 500).
+  if (req.is_multipart_form_data()) {
+    res.set_header("Connection", "close");  // the body is left unread
+    sendError(res, 400, "Content-Type: multipart/form-data is not accepted; send the JSON batch as the body");
+    return;
+  }
   std::string body;
   bool over = false;
   bool complete = read([&](const char* data, size_t len) {
