@@ -1,5 +1,6 @@
 #include "collector.h"
 
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "context.h"
@@ -331,8 +332,8 @@ void Collector::getResults(const httplib::Request& req, httplib::Response& res) 
   res.set_header("Cache-Control", "no-store");
   std::string auth = req.get_header_value("Authorization");
   std::string token;
-  if (auth.size() > 7 && (auth.compare(0, 7, "Bearer ") == 0 || auth.compare(0, 7, "bearer ") == 0))
-    token = auth.substr(7);
+  // The scheme is case-insensitive (RFC 9110 section 11.1): "Bearer", "bearer", "BEARER".
+  if (auth.size() > 7 && strncasecmp(auth.c_str(), "Bearer ", 7) == 0) token = auth.substr(7);
   if (!sameSecret(token, opt_.token)) {
     res.set_header("WWW-Authenticate", "Bearer");
     sendError(res, 401, auth.empty() ? "Authorization: missing bearer token" : "Authorization: wrong token");

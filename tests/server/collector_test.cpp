@@ -391,6 +391,9 @@ TEST_F(CollectorTest, ResultsNeedTheToken) {
   auto right = client->Get("/v1/results?site=petshop", {{"Authorization", std::string("Bearer ") + kToken}});
   ASSERT_TRUE(right);
   EXPECT_EQ(right->status, 200);
+  // The scheme is case-insensitive (RFC 9110): only "Bearer" and "bearer" were accepted.
+  auto upper = client->Get("/v1/results?site=petshop", {{"Authorization", std::string("BEARER ") + kToken}});
+  EXPECT_EQ(upper->status, 200);
   auto noSite = client->Get("/v1/results", {{"Authorization", std::string("Bearer ") + kToken}});
   EXPECT_EQ(noSite->status, 400);
 }
