@@ -138,8 +138,10 @@ int run(int argc, char** argv) {
       sigwait(&set, &sig);
       collector.stop();
     });
-    std::printf("omotenashi collector listening on http://%s:%d/ (dashboard: /dashboard)\n", opt.host.c_str(),
-                collector.port());
+    // An IPv6 address goes in brackets in a URL (http://[::1]:8080/).
+    bool v6 = opt.host.find(':') != std::string::npos;
+    std::printf("omotenashi collector listening on http://%s%s%s:%d/ (dashboard: /dashboard)\n", v6 ? "[" : "",
+                opt.host.c_str(), v6 ? "]" : "", collector.port());
     if (generated) std::printf("admin token: %s\n", opt.token.c_str());
     std::fflush(stdout);
     collector.run();

@@ -568,6 +568,19 @@ Child startChild(const std::vector<std::string>& args) {
   return c;
 }
 
+// The printed URL of an IPv6 host has its brackets: it was http://::1:PORT/,
+// which no browser opens.
+TEST(CollectorProcess, PrintsAnIPv6HostAsAUrl) {
+  TempDir dir;
+  Child c = startChild({"--host", "::1", "--port", "0", "--db", "sqlite:" + dir.path + "/v6.db", "--token", kToken});
+  ASSERT_GT(c.pid, 0);
+  kill(c.pid, SIGTERM);
+  int status = 0;
+  waitpid(c.pid, &status, 0);
+  if (c.firstLines.find("listening on") == std::string::npos) GTEST_SKIP() << "no IPv6 loopback here: " << c.firstLines;
+  EXPECT_NE(c.firstLines.find("listening on http://[::1]:"), std::string::npos) << c.firstLines;
+}
+
 TEST(CollectorProcess, AcknowledgedReportsSurviveKillDashNine) {
   TempDir dir;
   std::string db = dir.path + "/durable.db";
