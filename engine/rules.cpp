@@ -182,14 +182,15 @@ void compileSchedule(const Json& j, const std::string& ptr, Diagnostics* d, Sche
 }
 
 // "text" and "why": a text, or {language: text} with the first as the
-// fallback. add(language, text, pointer) for each; language "" for a plain text.
-template <class Add>
-void localized(const Obj& o, const char* key, size_t maxLen, Diagnostics* d, Add add) {
+// fallback. add(v, d, language, text, pointer) for each; language "" for a
+// plain text. (A function pointer, not a template: one copy of the loop.)
+using AddText = void (*)(Variant*, Diagnostics*, const std::string&, const std::string&, const std::string&);
+void localized(const Obj& o, const char* key, size_t maxLen, Diagnostics* d, Variant* v, AddText add) {
   const Json* t = o.get(key);
   if (!t) return;
   if (t->is_string()) {
     std::string text;
-    if (o.str(key, &text, false, maxLen)) add(std::string(), text, o.at(key));
+    if (o.str(key, &text, false, maxLen)) add(v, d, std::string(), text, o.at(key));
     return;
   }
   if (!t->is_object() || t->empty()) {
@@ -203,7 +204,7 @@ void localized(const Obj& o, const char* key, size_t maxLen, Diagnostics* d, Add
       d->error(tp, "must be a text of at most " + decimal(maxLen) + " characters");
       continue;
     }
-    add(js::lowerAscii(it.key()), it.value().get<std::string>(), tp);
+    add(v, d, js::lowerAscii(it.key()), it.value().get<std::string>(), tp);
   }
 }
 
@@ -222,7 +223,8 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
   if (o.integer("priority", &pr, -1000000, 1000000)) v->priority = static_cast<int>(pr);
   if (const Json* w = o.get("when")) v->when = Condition::compile(*w, d, o.at("when"));
   o.strings("segments", &v->segments, 32);
-  localized(o, "text", 2000, d, [&](const std::string& lang, const std::string& text, const std::string& p) {
+  localized(o, "text", 2000, d, v, [](Variant* v, Diagnostics* d, const std::string& lang, const std::string& text,
+                                      const std::string& p) {
     Template t = Template::compile(text, d, p);
     if (lang.empty() || v->textByLanguage.empty()) {
       v->text = t;
@@ -275,7 +277,8 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
     eo.str("arm", &arm.arm, true);
     v->experiment = arm;
   }
-  localized(o, "why", 1000, d, [&](const std::string& lang, const std::string& why, const std::string&) {
+  localized(o, "why", 1000, d, v, [](Variant* v, Diagnostics*, const std::string& lang, const std::string& why,
+                                     const std::string&) {
     if (lang.empty() || v->whyByLanguage.empty()) v->why = why;
     if (!lang.empty()) v->whyByLanguage.emplace_back(lang, why);
   });
