@@ -34,10 +34,12 @@
   };
   function words() { return /^ja(-|$)/i.test(document.documentElement.lang) ? TEXT.ja : TEXT.en; }
   // A page that switches its language in place (<html lang> changes) gets
-  // the controls in the new language.
+  // the controls in the new language. In a later task: the runtime's own
+  // observer (registered after this one) must first give the engine the new
+  // language, or explain() still answers in the old one.
   var LANG_EVENT = 'omotenashi-controls:lang';
   if (typeof MutationObserver !== 'undefined') {
-    new MutationObserver(function () { document.dispatchEvent(new Event(LANG_EVENT)); })
+    new MutationObserver(function () { setTimeout(function () { document.dispatchEvent(new Event(LANG_EVENT)); }, 0); })
       .observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
   }
 
