@@ -111,6 +111,21 @@ std::string randomToken() {
 
 // --- RateLimiter -------------------------------------------------------------
 
+namespace {
+// The client a request comes from. Behind a reverse proxy every request comes
+// from the proxy's address (one rate-limit bucket for all visitors); from the
+// trusted proxy only, the client is the last X-Forwarded-For entry, the one
+// that proxy added (entries before it are whatever the client sent).
+std::string clientAddress(const httplib::Request& req, const std::string& trustedProxy) {
+  size_t n = req.get_header_value_count("X-Forwarded-For");
+  if (trustedProxy.empty() || req.remote_addr != trustedProxy || n == 0) return req.remote_addr;
+  std::string last = req.get_header_value("X-Forwarded-For", n - 1);
+  last = last.substr(last.rfind(',') + 1);  // npos + 1 == 0: the whole value
+  size_t b = last.find_first_not_of(" \t"), e = last.find_last_not_of(" \t");
+  return b == std::string::npos ? req.remote_addr : last.substr(b, e - b + 1);
+}
+}  // namespace
+
 RateLimiter::RateLimiter(double perMinute, uint64_t key)
     : capacity_(perMinute), perSecond_(perMinute / 60.0), key_(key) {}
 
@@ -276,7 +291,7 @@ void Collector::postReports(const httplib::Request& req, httplib::Response& res,
   res.set_header("Access-Control-Allow-Origin", "*");
   int retryAfter = 1;
   // The address only feeds the in-memory bucket (hashed); never logged.
-  if (!limiter_.allow(req.remote_addr, monotonicSeconds(), &retryAfter)) {
+  if (!limiter_.allow(clientAddress(req, opt_.trustedProxy), monotonicSeconds(), &retryAfter)) {
     res.set_header("Retry-After", std::to_string(retryAfter));
     res.set_header("Connection", "close");  // the unread body must not be taken for the next request
     sendError(res, 429, "rate limited: retry after " + std::to_string(retryAfter) + " s");

@@ -41,6 +41,10 @@ struct CollectorOptions {
   std::string token;                 // admin token for GET /v1/results; must not be empty
   int64_t k = 50;                    // minimum reports before a window is released
   double ratePerMinute = 120;        // per client; burst of the same size; 0 = unlimited
+  // The address of a reverse proxy in front (e.g. 127.0.0.1 for nginx on the
+  // same host): for its requests the client is the last X-Forwarded-For
+  // entry, the address the proxy saw. Empty: the header is ignored.
+  std::string trustedProxy;
   size_t maxBody = 64 * 1024;        // bytes
   std::map<std::string, TaskInfo> tasks;  // from --rules; empty: cells labelled by index
   std::string label;                 // shown on the dashboard, e.g. "SIMULATED traffic"; empty: none

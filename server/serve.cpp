@@ -25,7 +25,8 @@ int usage(const std::string& problem) {
   std::fprintf(stderr, "omotenashi serve: %s\n", problem.c_str());
   std::fprintf(stderr,
                "usage: omotenashi serve [--port N] [--host H] [--db sqlite:PATH] [--static DIR] [--token T]\n"
-               "                        [--k K] [--rate N] [--rules R.json] [--dashboard DIR] [--label TEXT]\n");
+               "                        [--k K] [--rate N] [--trusted-proxy ADDR] [--rules R.json] [--dashboard DIR]\n"
+               "                        [--label TEXT]\n");
   return 2;
 }
 
@@ -87,6 +88,10 @@ int run(int argc, char** argv) {
     } else if (a == "--rate") {
       if (!parseInt(v, 0, 1000000000, &n)) return usage("--rate: must be an integer (requests per minute per client; 0 = off)");
       opt.ratePerMinute = static_cast<double>(n);
+    } else if (a == "--trusted-proxy") {
+      if (v.empty() || v.find_first_of(" \t,") != std::string::npos)
+        return usage("--trusted-proxy: must be the proxy's address, e.g. 127.0.0.1");
+      opt.trustedProxy = v;
     } else if (a == "--rules") {
       rulesPath = v;
     } else {

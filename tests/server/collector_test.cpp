@@ -376,6 +376,30 @@ TEST_F(CollectorTest, RateLimitsPerClient) {
   EXPECT_EQ(client->Get("/healthz")->status, 200);
 }
 
+// Behind a reverse proxy every request came from the proxy's address: one
+// bucket for all visitors, so a busy site got 429s for everyone. With
+// --trusted-proxy the bucket is the client the proxy saw (the last
+// X-Forwarded-For entry); from anyone else the header is ignored.
+TEST_F(CollectorTest, RateLimitsPerClientBehindATrustedProxy) {
+  for (bool trusted : {true, false}) {
+    TearDown();  // the first round's collector
+    startWith([&](server::CollectorOptions& o) {
+      o.ratePerMinute = 2;
+      if (trusted) o.trustedProxy = "127.0.0.1";
+    });
+    auto from = [&](const std::string& xff) {
+      auto res = client->Post("/v1/reports", {{"X-Forwarded-For", xff}}, batchOf({makeReport(rng)}), "application/json");
+      return res ? res->status : -1;
+    };
+    EXPECT_EQ(from("203.0.113.1"), 202);
+    EXPECT_EQ(from("203.0.113.1"), 202);
+    EXPECT_EQ(from("203.0.113.1"), 429);
+    // What the client itself wrote before the proxy's entry does not pick the bucket.
+    EXPECT_EQ(from("198.51.100.7, 203.0.113.1"), 429);
+    EXPECT_EQ(from("203.0.113.2"), trusted ? 202 : 429) << (trusted ? "trusted" : "not trusted");
+  }
+}
+
 TEST_F(CollectorTest, ResultsNeedTheToken) {
   startWith();
   auto none = client->Get("/v1/results?site=petshop");
