@@ -10,18 +10,19 @@
   var COLORS = ['#2457c5', '#d1495b', '#00798c', '#edae49', '#66a182', '#8d5a97', '#30638e', '#c05800'];
 
   // A link may carry "#site=S&token=T" (the fragment never reaches a
-  // server); it is moved into this tab's storage and wiped from the address bar.
-  if (location.hash.length > 1) {
-    var params = new URLSearchParams(location.hash.slice(1));
-    if (params.get('token')) sessionStorage.setItem('omotenashi.token', params.get('token'));
-    if (params.get('site')) sessionStorage.setItem('omotenashi.site', params.get('site'));
-    history.replaceState(null, '', location.pathname);
-  }
-  // The token lives for this tab only.
-  var saved = sessionStorage.getItem('omotenashi.token');
-  if (saved) document.getElementById('token').value = saved;
+  // server): it fills the form and is wiped from the address bar. The token
+  // stays in this page's memory only, never in storage: a shop served from
+  // the same origin (--static) could read sessionStorage.
   var savedSite = sessionStorage.getItem('omotenashi.site');
   if (savedSite) document.getElementById('site').value = savedSite;
+  var fromLink = false;
+  if (location.hash.length > 1) {
+    var params = new URLSearchParams(location.hash.slice(1));
+    if (params.get('token')) { document.getElementById('token').value = params.get('token'); fromLink = true; }
+    if (params.get('site')) document.getElementById('site').value = params.get('site');
+    history.replaceState(null, '', location.pathname);
+  }
+  sessionStorage.removeItem('omotenashi.token');  // where earlier versions kept it
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -198,7 +199,6 @@
   function load() {
     var site = document.getElementById('site').value.trim();
     var token = document.getElementById('token').value.trim();
-    sessionStorage.setItem('omotenashi.token', token);
     sessionStorage.setItem('omotenashi.site', site);
     statusEl.textContent = 'Loading...';
     fetch('/v1/results?site=' + encodeURIComponent(site), { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' })
@@ -215,5 +215,5 @@
   }
 
   form.addEventListener('submit', function (e) { e.preventDefault(); load(); });
-  if (saved) load();
+  if (fromLink) load();
 })();

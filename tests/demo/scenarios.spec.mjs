@@ -360,6 +360,8 @@ test('10. the dashboard: which greetings and offers work, with intervals (simula
   await page.click('#login button[type="submit"]');
   await expect(page.locator('#results')).toContainText('greeting-test', { timeout: 15_000 });
   await expect(page.locator('#results .label')).toContainText('SIMULATED traffic');
+  // The token is not left in storage, where a shop page of the same origin could read it.
+  expect(await page.evaluate(() => JSON.stringify(sessionStorage) + JSON.stringify(localStorage))).not.toContain(process.env.DEMO_TOKEN);
   await expect(page.locator('#results')).toContainText(/named/);
   await expect(page.locator('#results')).toContainText(/ to /);   // intervals: "low to high"
   // The chart's x axis is weeks: the legend names the window under the cursor (it showed an hour of a day).
