@@ -208,7 +208,6 @@ void localized(const Obj& o, const char* key, size_t maxLen, Diagnostics* d, Var
   }
 }
 
-
 void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnostics* d, Variant* v) {
   Obj o(j, ptr, d,
         {"id", "kind", "priority", "when", "segments", "text", "image", "items", "maxItems", "item", "channel",
