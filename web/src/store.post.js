@@ -113,7 +113,13 @@ Module['store'] = {
       omoSync(true, function (err) {
         var text = '';
         if (!err) {
-          try { text = FS.readFile(omoFile, { encoding: 'utf8' }); } catch (e) { /* none stored */ }
+          // The file's bytes as IDBFS itself reads them (MEMFS's node data),
+          // decoded as FS.readFile(omoFile, { encoding: 'utf8' }) does; no
+          // file stream is opened, so FS's stream read is not linked (-0.2 KB
+          // gzip). lookupPath throws when nothing is stored.
+          try {
+            text = UTF8ArrayToString(MEMFS.getFileDataAsTypedArray(FS.lookupPath(omoFile).node), 0);
+          } catch (e) { /* none stored */ }
         }
         if (done()) cb(err ? omoWhy(err) : '', text);
       });
