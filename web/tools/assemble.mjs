@@ -34,8 +34,15 @@ const terserOptions = (module) => ({
 
 async function build() {
   mkdirSync(dist, { recursive: true });
-  const classicSrc = `(function(){\n${glue}\n${runtime}\n${read(join(web, 'src/classic.js'))}\n})();\n`;
-  const moduleSrc = `${glue}\n${runtime}\n${read(join(web, 'src/module.js'))}\n`;
+  // Emscripten's glue ends with a UMD footer: module.exports = factory, or an
+  // anonymous define() for an AMD loader. On a page with RequireJS (Magento)
+  // that define() throws "Mismatched anonymous define() module" and the whole
+  // script stopped; a page's own global module/exports got our factory. The
+  // three names are shadowed by undefined locals, so the footer does nothing
+  // (and terser drops it).
+  const umd = 'exports, module, define';
+  const classicSrc = `(function(${umd}){\n${glue}\n${runtime}\n${read(join(web, 'src/classic.js'))}\n})();\n`;
+  const moduleSrc = `var ${umd};\n${glue}\n${runtime}\n${read(join(web, 'src/module.js'))}\n`;
   const classic = await minify(classicSrc, terserOptions(false));
   const mod = await minify(moduleSrc, terserOptions(true));
   const controls = await minify(read(join(web, 'src/controls.js')), terserOptions(false));

@@ -399,6 +399,37 @@ test('an engine that fails to load leaves the defaults and a working page', asyn
   expect(pageErrors).toEqual([]);
 });
 
+// A site with an AMD loader (RequireJS: Magento, older WordPress themes)
+// has a global define(). Emscripten's export footer called it anonymously,
+// which RequireJS refuses ("Mismatched anonymous define() module") with a
+// throw; a page with CommonJS-looking globals (exports, module) had its
+// module.exports replaced by our factory. Neither script touches them now.
+for (const file of ['shop.html', 'module.html']) {
+  for (const globals of ['amd', 'commonjs']) {
+    test(`a page with ${globals === 'amd' ? "RequireJS's define()" : 'global exports and module'}: ${file} leaves it alone`, async ({ page }) => {
+      const errors = watchConsole(page);
+      await page.addInitScript((amd) => {
+        if (amd) {
+          window.amdCalls = 0;
+          window.define = function () { window.amdCalls++; throw new Error('Mismatched anonymous define() module'); };
+          window.define.amd = { jQuery: true };
+        } else {
+          window.module = { exports: { mine: true } };
+          window.exports = window.module.exports;
+        }
+      }, globals === 'amd');
+      await page.goto('/pages/' + file);
+      await ready(page);
+      await grant(page);
+      await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+      await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+      expect(await page.evaluate(() => window.define ? window.amdCalls : window.module.exports === window.exports && window.exports.mine))
+        .toBe(globals === 'amd' ? 0 : true);
+      expect(errors).toEqual([]);
+    });
+  }
+}
+
 test('ES module build: same runtime, window.omotenashi, exports', async ({ page }) => {
   const errors = watchConsole(page);
   await page.goto('/pages/module.html');
