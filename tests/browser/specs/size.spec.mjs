@@ -1,7 +1,7 @@
 // The size budget of the release bundle: omotenashi.js + omotenashi.wasm,
-// gzipped. Issue 3 asks for at most 60 KB; the bundle measures 79,150 B
+// gzipped. Issue 3 asks for at most 60 KB; the bundle measures 79,899 B
 // (docs/benchmarks.md, "Browser bundle", with where the bytes go). Until it
-// fits, this budget is a ratchet at the measured size plus ~4%: the test
+// fits, this budget is a ratchet at the measured size plus ~2.5%: the test
 // fails when the bundle grows. Lower it with every size win; 60 KB remains
 // the target.
 import { test, expect } from '@playwright/test';
@@ -11,7 +11,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
-const BUDGET = 81 * 1024;
+const BUDGET = 80 * 1024;
 const TARGET = 60 * 1024;
 
 test('bundle: omotenashi.js + omotenashi.wasm gzipped within the budget', () => {
