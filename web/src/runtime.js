@@ -891,11 +891,22 @@ function omoCreate(factory, wasmUrl) {
     }
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', parsed);
     else parsed();
-    // Slots and products the parser (or a single-page app) adds later.
+    // Slots and products the parser (or a single-page app) adds later. An
+    // element whose data-omo-slot an app changes in place (a list re-rendered
+    // without keys) is a new slot: its content now is its default, not the
+    // default saved under its old name.
     new MutationObserver(function (ms) {
-      ms.forEach(function (m) { Array.prototype.forEach.call(m.addedNodes, scan); });
-      if (waiting && isReady) redecide();
-    }).observe(document.documentElement, { childList: true, subtree: true });
+      var renamed = false;
+      ms.forEach(function (m) {
+        Array.prototype.forEach.call(m.addedNodes, scan);
+        if (m.type === 'attributes') {
+          originals.delete(m.target);
+          painted.delete(m.target);
+          renamed = true;
+        }
+      });
+      if ((waiting || renamed) && isReady) redecide();
+    }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-omo-slot'] });
     lastTick = performance.now();
     setInterval(tick, TICK_MS);
 

@@ -227,6 +227,32 @@ test('a dataLayer that cannot be watched is reported; the ES module still person
   expect(errors[0]).toMatch(/^omotenashi: dataLayer is not a list its pushes can be read from \(.*not extensible/);
 });
 
+// An app that changes a slot's name in place (a list re-rendered without
+// keys) makes it a new slot with the content it gives it: the runtime
+// restored the default saved under the old name there ("Welcome to the shop"
+// in the promo slot).
+test('a slot renamed in place keeps the content the app gave it as its default', async ({ page }) => {
+  const errors = watchConsole(page);
+  await grantedShop(page);
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+  await page.evaluate(() => {
+    const el = document.getElementById('greeting');
+    el.setAttribute('data-omo-slot', 'promo');
+    el.textContent = 'Our app says hello';
+  });
+  await page.evaluate(() => window.omotenashi.track('view', { sku: 'sku-cap' }));
+  await expect(page.locator('#greeting')).toHaveText('Our app says hello');
+  // Personalized under its new name, and back to the app's content when that ends.
+  await page.evaluate(() => window.omotenashi.track('view', { sku: 'sku-bed' }));
+  const offer = await page.locator('#promo').textContent();
+  expect(offer).not.toBe(DEFAULTS.promo);
+  await expect(page.locator('#greeting')).toHaveText(offer);
+  await page.evaluate(() => window.omotenashi.forget());
+  await expect(page.locator('#greeting')).toHaveText('Our app says hello');
+  expect(errors).toEqual([]);
+});
+
 test('a hostile profile value is shown as text and runs nothing', async ({ page }) => {
   const errors = watchConsole(page);
   const dialogs = [];
