@@ -253,6 +253,30 @@ test('a slot renamed in place keeps the content the app gave it as its default',
   expect(errors).toEqual([]);
 });
 
+// Nested slots (docs/web.md, Painting): text in the outer replaces the inner;
+// when the outer is back to its default, the inner is restored and painted.
+test('nested slots: the inner comes back, painted, when the outer returns to its default', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.route('**/pages/nested.html', async (route) => {
+    const res = await route.fetch({ url: route.request().url().replace('nested', 'shop') });
+    const body = (await res.text()).replace('<p data-omo-slot="study" id="study">Browse our catalog</p>',
+      '<div data-omo-slot="promo" id="outer">Outer default <span data-omo-slot="greeting" id="inner">Welcome to the shop</span></div>');
+    await route.fulfill({ response: res, body });
+  });
+  await page.goto('/pages/nested.html');
+  await ready(page);
+  await grant(page);
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+  await expect(page.locator('#inner')).toHaveText('Welcome back, Aiko');
+  await page.evaluate(() => window.omotenashi.track('view', { sku: 'sku-bed' }));   // the outer's offer
+  await expect(page.locator('#inner')).toHaveCount(0);
+  await page.evaluate(() => window.omotenashi.forget());
+  await expect(page.locator('#outer')).toHaveText('Outer default Welcome to the shop');
+  await page.evaluate(() => window.omotenashi.consent('granted').then(() => window.omotenashi.setProfile({ name: 'Ken' })));
+  await expect(page.locator('#inner')).toHaveText('Welcome back, Ken');
+  expect(errors).toEqual([]);
+});
+
 test('a hostile profile value is shown as text and runs nothing', async ({ page }) => {
   const errors = watchConsole(page);
   const dialogs = [];
