@@ -428,9 +428,8 @@ function omoCreate(factory, wasmUrl) {
       try { layerEntry(e); } catch (x) { report('dataLayer: an entry could not be read (' + why(x) + ')', true); }
     });
   }
-  function watchDataLayer() {
+  function watchList(dl) {
     try {
-      var dl = window.dataLayer = window.dataLayer || [];
       readLayer(dl);
       var push = dl.push;
       if (typeof push !== 'function') throw new Error('it has no push()');
@@ -443,6 +442,23 @@ function omoCreate(factory, wasmUrl) {
       // (a tag manager wrapping push in turn) is trusted to call ours.
       var own = Object.getOwnPropertyDescriptor(dl, 'push');
       if (!own || !(own.set || own.value === wrapped)) throw new Error('its push() cannot be replaced');
+    } catch (x) { report('dataLayer is not a list its pushes can be read from (' + why(x) + ')', true); }
+  }
+  function watchDataLayer() {
+    try {
+      var dl = window.dataLayer = window.dataLayer || [];
+      watchList(dl);
+      // A page may assign a new list later (dataLayer = [{...}] before its tag
+      // manager, as Google's older snippets do): it is watched too. Not where
+      // the page declared the name itself (var: not configurable).
+      var d = Object.getOwnPropertyDescriptor(window, 'dataLayer');
+      if (d && d.configurable && 'value' in d) {
+        Object.defineProperty(window, 'dataLayer', {
+          configurable: true, enumerable: true,
+          get: function () { return dl; },
+          set: function (v) { if (v !== dl) watchList(dl = v); }
+        });
+      }
     } catch (x) { report('dataLayer is not a list its pushes can be read from (' + why(x) + ')', true); }
   }
 

@@ -103,6 +103,30 @@ test('GA4 dataLayer ecommerce, including pushes made before the script loaded', 
   expect(errors).toEqual([]);
 });
 
+// Google's older snippets assign the list: dataLayer = [{...}] before the tag
+// manager. On a page where that comes after our tag, the runtime watched
+// the array it had made, and every signal in the new one was lost.
+test('a dataLayer the page assigns after the script loaded is read too', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.addInitScript(() => localStorage.setItem('omotenashi.consent', 'granted'));
+  await page.route('**/pages/datalayer-late.html', async (route) => {
+    const res = await route.fetch({ url: route.request().url().replace('datalayer-late', 'datalayer') });
+    const assign = '<script>dataLayer = [{ event: "view_item", ecommerce: { items: [{ item_id: "sku-bed" }] } }];</script>';
+    const body = (await res.text()).replace('<script src="/pages/before.js"></script>', '').replace('</head>', assign + '</head>');
+    await route.fulfill({ response: res, body });
+  });
+  await page.goto('/pages/datalayer-late.html');
+  await ready(page);
+  await expect(page.locator('#promo')).toHaveText('10% off the bed you looked at');
+  await page.evaluate(() => window.dataLayer.push({ event: 'add_to_cart', ecommerce: { items: [{ item_id: 'sku-ball' }] } }));
+  await expect(page.locator('#greeting')).toHaveText('Your cart is waiting');
+  // Assigned again, to the same list or a new one: each entry still counts once.
+  await page.evaluate(() => { window.dataLayer = window.dataLayer; window.dataLayer.push({ event: 'add_to_cart', ecommerce: { items: [{ item_id: 'sku-toy' }] } }); });
+  const cart = async () => (await page.evaluate(() => window.omotenashi.exportData())).profile.profile.behavior.cart;
+  await expect.poll(cart).toEqual({ 'sku-ball': 1, 'sku-toy': 1 });
+  expect(errors).toEqual([]);
+});
+
 // What the site gets wrong is the site's error, reported clearly; it never
 // stops personalization, and the site's own dataLayer.push never throws.
 test('unreadable dataLayer entries and non-JSON track() data: a clear error, the page goes on', async ({ page }) => {
