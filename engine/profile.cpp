@@ -119,7 +119,36 @@ class Reader {
 
 }  // namespace
 
+namespace {
+// Whether r's window is the last one p reported r's task for, and whether p
+// holds a pending report for that task and window. (Only the last window is
+// known: for an earlier one p may never have seen r, so r is kept.)
+bool reportedFor(const Profile& p, const Report& r) {
+  auto w = p.reportedWindow.find(r.task);
+  return w != p.reportedWindow.end() && w->second == r.win;
+}
+bool holdsFor(const Profile& p, const Report& r) {
+  for (const auto& q : p.pendingReports)
+    if (q.report.task == r.task && q.report.win == r.win) return true;
+  return false;
+}
+}  // namespace
+
 void Profile::keepReportsOf(const Profile& mine) {
+  // A report of this copy that `mine` reported for and no longer holds was
+  // acknowledged there (or `mine` sent its own for that window): done. It
+  // came back as pending from a tab that still held it, and was sent again.
+  for (size_t i = pendingReports.size(); i-- > 0;)
+    if (reportedFor(mine, pendingReports[i].report) && !holdsFor(mine, pendingReports[i].report))
+      pendingReports.erase(pendingReports.begin() + static_cast<std::ptrdiff_t>(i));
+  // Likewise a report of `mine` for a window this copy reported for: this
+  // copy holds its own for it, or had it acknowledged. Two copies that each
+  // encoded a window (tabs without Web Locks) keep one report, not two.
+  for (const auto& p : mine.pendingReports) {
+    bool known = reportedFor(*this, p.report);
+    for (const auto& q : pendingReports) known = known || q.report.rid == p.report.rid;
+    if (!known) pendingReports.push_back(p);
+  }
   for (const auto& [task, week] : mine.reportedWindow) {
     std::string& w = reportedWindow[task];
     if (w < week) w = week;
@@ -128,11 +157,6 @@ void Profile::keepReportsOf(const Profile& mine) {
   for (const auto& [week, eps] : mine.epsilonSpent) {
     double& e = epsilonSpent[week];
     if (e < eps) e = eps;
-  }
-  for (const auto& p : mine.pendingReports) {
-    bool known = false;
-    for (const auto& q : pendingReports) known = known || q.report.rid == p.report.rid;
-    if (!known) pendingReports.push_back(p);
   }
 }
 

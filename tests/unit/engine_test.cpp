@@ -280,6 +280,43 @@ TEST(Engine, ReportsEncodedStayEncodedWhenAnOlderCopyOfTheProfileIsLoaded) {
   EXPECT_TRUE(e->profile().epsilonSpent.empty());
 }
 
+// A report one tab had acknowledged came back as pending in a tab that still
+// held it (the encoding tab sends its profile to the others before the
+// reports leave), and was sent again: the collector answered dup, every time
+// the tabs exchanged profiles. Both ways round, it is done. And two copies
+// that each encoded the same window (tabs without Web Locks) keep one report.
+TEST(Engine, AnAcknowledgedReportDoesNotComeBackFromAnotherTab) {
+  std::string err;
+  auto e = demo("device-0");
+  ASSERT_TRUE(e->setProfile(J(R"({"pet": "dog", "region": "kanto"})"), kMonday1pm, &err));
+  int64_t nextWeek = kMonday1pm + 7 * 24 * kHour;
+  e->beginPage(nextWeek);
+  std::string batch = e->dueReports(nextWeek);
+  ASSERT_FALSE(batch.empty());
+  const std::string sent = e->saveProfile();   // what the other tabs got: the reports pending
+  ReportBatch b;
+  ASSERT_TRUE(ReportBatch::parse(batch, &b, &err)) << err;
+  std::vector<std::string> rids;
+  for (const auto& r : b.reports) rids.push_back(r.rid);
+  e->acknowledgeReports(rids, nextWeek);
+  auto other = demo("device-0");
+  ASSERT_TRUE(other->loadProfile(sent, nextWeek, &err)) << err;
+  // This tab takes in the other's state; the other takes in this tab's.
+  ASSERT_TRUE(e->loadProfile(other->saveProfile(), nextWeek + kMinute, &err)) << err;
+  EXPECT_EQ(e->dueReports(nextWeek + kMinute), "");
+  ASSERT_TRUE(other->loadProfile(e->saveProfile(), nextWeek + kMinute, &err)) << err;
+  EXPECT_EQ(other->dueReports(nextWeek + kMinute), "");
+
+  auto first = demo("device-0"), second = demo("device-0");
+  second->beginPage(kMonday1pm + kMinute);   // the tabs' random numbers differ
+  for (auto* t : {first.get(), second.get()})
+    ASSERT_TRUE(t->setProfile(J(R"({"pet": "dog", "region": "kanto"})"), kMonday1pm, &err));
+  ASSERT_FALSE(first->dueReports(nextWeek).empty());
+  std::string secondBatch = second->dueReports(nextWeek);
+  ASSERT_TRUE(first->loadProfile(second->saveProfile(), nextWeek + kMinute, &err)) << err;
+  EXPECT_EQ(first->dueReports(nextWeek + kMinute), secondBatch);   // three reports, not six
+}
+
 // Tabs restored together each read the store, then take turns encoding: the
 // one that goes second first takes in the reports the first one stored.
 TEST(Engine, ReportsAnotherTabStoredAreTakenInAndNothingElse) {
