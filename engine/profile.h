@@ -123,7 +123,9 @@ class Profile {
   // Keeps what `mine`, another copy of this device's profile, reported: the
   // later window per task, the larger budget spent per week, its pending
   // reports (by rid). Loading a copy that never saw them (another tab's, or
-  // one that tab wrote over them in storage) then encodes nothing twice.
+  // one that tab wrote over them in storage) then encodes nothing twice. A
+  // pending report one copy holds for the window the other reported last
+  // without holding it (acknowledged there, or it has its own) is dropped.
   void keepReportsOf(const Profile& mine);
 };
 
