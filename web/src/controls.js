@@ -13,7 +13,8 @@
     if (attrs) Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
     return el;
   }
-  // The controls speak the page's language (<html lang>): Japanese or English.
+  // The controls speak the page's language as the runtime gives it to the
+  // engine (<html lang>, else the browser's): Japanese or English.
   var TEXT = {
     en: {
       pending: 'You have not chosen yet. We use only this page (time of day, device) to adapt it, and store nothing.',
@@ -32,7 +33,7 @@
       unavailable: 'このページではパーソナライズを利用できません。', why: 'なぜこれが表示されているの？'
     }
   };
-  function words() { return /^ja(-|$)/i.test(document.documentElement.lang) ? TEXT.ja : TEXT.en; }
+  function words() { return /^ja(-|$)/i.test(document.documentElement.lang || navigator.language) ? TEXT.ja : TEXT.en; }
   // A page that switches its language in place (<html lang> changes) gets
   // the controls in the new language. In a later task: the runtime's own
   // observer (registered after this one) must first give the engine the new

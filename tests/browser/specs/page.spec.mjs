@@ -555,6 +555,31 @@ test('visitor controls: consent, what is stored, download, why, forget me', asyn
   expect(errors).toEqual([]);
 });
 
+// A page without <html lang> in a Japanese browser: the runtime gives the
+// engine navigator.language, so explain() answers in Japanese; the controls
+// read <html lang> only and stayed English around it.
+test.describe('a page without <html lang> in a ja-JP browser', () => {
+  test.use({ locale: 'ja-JP' });
+  test('the controls speak the language the engine explains in', async ({ page }) => {
+    const errors = watchConsole(page);
+    await page.route('**/pages/controls.html', async (route) => {
+      const html = await (await route.fetch()).text();
+      await route.fulfill({ body: html.replace('<html lang="en">', '<html>'), contentType: 'text/html; charset=utf-8' });
+    });
+    await page.goto('/pages/controls.html');
+    await ready(page);
+    expect(await page.evaluate(() => [document.documentElement.lang, navigator.language])).toEqual(['', 'ja-JP']);
+    await grant(page);
+    await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+    await expect(page.locator('#why')).toBeVisible();
+    await page.locator('#why [data-part=why]').click();
+    await expect(page.locator('#why [data-part=explanation]')).toHaveText(/^お名前を伺いました。/);
+    await expect(page.locator('#why [data-part=why]')).toHaveText('なぜこれが表示されているの？');
+    await expect(page.locator('#controls [data-part=status]')).toContainText('パーソナライズはオンです');
+    expect(errors).toEqual([]);
+  });
+});
+
 // Owner preview: ?omo_now=HH:MM&omo_device=... is honoured only when the
 // rules say "preview": true.
 for (const preview of [true, false]) {
