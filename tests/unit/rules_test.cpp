@@ -81,6 +81,23 @@ TEST(Rules, WhyIsATextOrOnePerLanguage) {
   EXPECT_EQ(ds.size(), 3u);
 }
 
+// Text limits are characters: a Japanese text of 700 characters (2,100
+// bytes) was refused as "longer than 2000 characters".
+TEST(Rules, TextLimitsCountCharactersNotBytes) {
+  std::string ja, tooLong;
+  for (int i = 0; i < 2000; ++i) ja += "犬";
+  tooLong = ja + "犬";
+  auto rules = [](const std::string& text, const std::string& why) {
+    return R"({"version":1,"site":"s","slots":{"a":{"variants":[{"id":"x","text":")" + text + R"(","why":{"ja":")" + why +
+           R"("}}]}}})";
+  };
+  EXPECT_TRUE(problems(rules(ja, ja.substr(0, 3000)).c_str()).empty());
+  auto ds = problems(rules(tooLong, ja.substr(0, 3003)).c_str());
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/text", "is longer than 2000 characters"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/why/ja", "must be a text of at most 1000 characters"));
+  EXPECT_EQ(ds.size(), 3u);   // and the variant, left without a text, has nothing to show
+}
+
 TEST(Rules, WrongTypesAreErrorsNotCrashes) {
   const char* docs[] = {"[]", "null", "42", "\"x\"", R"({"version": "1", "site": 5})",
                         R"({"version": 1, "site": "s", "slots": []})",
