@@ -820,6 +820,7 @@ std::string Engine::explain(const std::string& slot, int64_t nowMs) const {
   // The rules' why is the owner's own sentence ("You told us your name, so
   // we greet you by it."): it stands as written.
   std::string out = d->reason.why.empty() ? w.matched : d->reason.why;
+  if (&w == &kJapanese && static_cast<unsigned char>(out.back()) < 0x80) out += ' ';   // an English why
   if (!d->reason.conditions.empty()) out += w.appliedBefore + joinWords(d->reason.conditions, w) + w.end;
   if (!d->reason.fields.empty()) {
     std::vector<std::string> names;

@@ -214,6 +214,15 @@ TEST(Engine, ExplainsInThePagesLanguage) {
   EXPECT_EQ(e->explain("nowhere", kMonday1pm), "このサイトに「nowhere」というパーソナライズ枠はありません。");
   EXPECT_EQ(e->explain("help", kMonday1pm), "今はお客様に合わせた内容がないため、ショップの通常の内容を表示しています。");
 
+  // A why given only in English, on a Japanese page: a space before the engine's Japanese words.
+  Diagnostics diags;
+  auto plain = Ruleset::compileText(R"({"version":1,"site":"s","slots":{"a":{"variants":[
+    {"id":"x","text":"t","when":{"context.device":"desktop"},"why":"Because you are on a computer."}]}}})", &diags);
+  ASSERT_TRUE(plain);
+  Engine p(plain, 1);
+  ASSERT_TRUE(p.setContext(J(R"({"device": "desktop", "language": "ja"})"), &err)) << err;
+  EXPECT_EQ(p.explain("a", kMonday1pm).rfind("Because you are on a computer. 適用された条件：", 0), 0u) << p.explain("a", kMonday1pm);
+
   for (const char* lang : {"en-GB", "fr"}) {
     std::string ctx = std::string("{\"tzOffsetMinutes\": 540, \"language\": \"") + lang + "\"}";
     ASSERT_TRUE(e->setContext(J(ctx.c_str()), &err)) << err;
