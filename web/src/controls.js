@@ -57,6 +57,7 @@
   };
   Controls.prototype.disconnectedCallback = function () {
     document.removeEventListener('omotenashi:consent', this._update);
+    document.removeEventListener('omotenashi:decision', this._update);
     document.removeEventListener(LANG_EVENT, this._update);
   };
   Controls.prototype.render = function () {
@@ -64,7 +65,13 @@
     var self = this;
     var w = words();
     this.replaceChildren();
-    if (!api) { this.appendChild(h('p', w.unavailable)); return; }
+    if (!api) {
+      // The runtime may come later (loaded async or by a tag manager): its
+      // first decisions re-render these controls.
+      this.appendChild(h('p', w.unavailable));
+      document.addEventListener('omotenashi:decision', this._update, { once: true });
+      return;
+    }
     var state = api.consentState();
     this.setAttribute('data-state', state);
     this.appendChild(h('p', w[state] || '', { 'data-part': 'status' }));

@@ -580,6 +580,27 @@ test.describe('a page without <html lang> in a ja-JP browser', () => {
   });
 });
 
+// The controls connected before window.omotenashi exists (the runtime
+// loaded async, at the end of the body, or by a tag manager) said "not
+// available" for good; they now render once the runtime is there.
+test('controls connected before the runtime loads render once it is there', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.route('**/pages/controls-first.html', async (route) => {
+    const res = await route.fetch({ url: route.request().url().replace('controls-first', 'controls') });
+    const tag = '<script src="/dist/omotenashi.js" data-rules="/pages/rules.json" data-collect="/v1/reports"></script>';
+    const body = (await res.text()).replace(tag, '').replace('<script src="/dist/omotenashi-controls.js" defer></script>',
+      '<script src="/dist/omotenashi-controls.js"></script>').replace('</body>', tag + '</body>');
+    await route.fulfill({ response: res, body });
+  });
+  await page.goto('/pages/controls-first.html');
+  await ready(page);
+  const controls = page.locator('#controls');
+  await expect(controls).toHaveAttribute('data-state', 'pending');
+  await controls.locator('[data-part=allow]').click();
+  await expect(controls).toHaveAttribute('data-state', 'granted');
+  expect(errors).toEqual([]);
+});
+
 // Owner preview: ?omo_now=HH:MM&omo_device=... is honoured only when the
 // rules say "preview": true.
 for (const preview of [true, false]) {
