@@ -84,14 +84,22 @@
           return [Math.max(0, lo - pad), Math.min(1, hi + pad)];
         } },
       },
-      axes: [{ splits: function () { return xs; }, values: function (u, vals) { return vals.map(winAt); } },
+      // A label every few windows when they would not fit (about 80 px each).
+      axes: [{ splits: function (u) {
+                 var step = Math.ceil(xs.length * 80 * devicePixelRatio / Math.max(u.bbox.width, 1));
+                 return xs.filter(function (x, i) { return i % step === 0; });
+               },
+               values: function (u, vals) { return vals.map(winAt); } },
              { label: yLabel, size: 70, values: function (u, vals) { return vals.map(function (v) { return (100 * v).toFixed(1) + '%'; }); } }],
       series: [{ label: 'Week', value: function (u, v) { return v == null ? '--' : winAt(v); } }],
       hooks: { draw: [function (u) {
         // Each series side by side within its window (a forest plot), so
         // overlapping intervals stay readable; dots, bars and the line
         // joining a series' windows are all drawn here.
-        var ctx = u.ctx, px = devicePixelRatio, gap = Math.min(14, 120 / series.length) * px;
+        // The series of a window share at most 80 % of the space to the next one.
+        var ctx = u.ctx, px = devicePixelRatio, room = Infinity;
+        for (var k = 1; k < xs.length; k++) room = Math.min(room, u.valToPos(xs[k], 'x', true) - u.valToPos(xs[k - 1], 'x', true));
+        var gap = Math.min(14 * px, 120 * px / series.length, 0.8 * room / series.length);
         ctx.save();
         series.forEach(function (s, si) {
           if (!u.series[si + 1].show) return;
