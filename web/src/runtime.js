@@ -836,7 +836,8 @@ function omoCreate(factory, wasmUrl) {
       tzOffsetMinutes: -new Date().getTimezoneOffset(),
       device: device,
       // The page's language picks the rules' text ({"en": ..., "ja": ...}).
-      language: (document.documentElement.lang || navigator.language || '').slice(0, 35),
+      // ja_JP (a locale, not a BCP 47 tag) is common in lang attributes: read as ja-JP.
+      language: (document.documentElement.lang || navigator.language || '').trim().replace(/_/g, '-').slice(0, 35),
       path: location.pathname,
       referrer: ref,
       timeZone: tz,

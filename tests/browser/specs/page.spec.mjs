@@ -537,6 +537,12 @@ test('visitor controls: consent, what is stored, download, why, forget me', asyn
   await expect(page.locator('#why [data-part=explanation]')).toHaveText(/^お名前を伺いました。適用された条件：.*この端末の中だけに保存されています。$/);
   await expect(controls.locator('[data-part=show]')).toHaveText('保存されている内容');
   await expect(controls.locator('[data-part=status]')).toContainText('パーソナライズはオンです');
+  // A locale written as in many lang attributes (ja_JP, not ja-JP) is Japanese too; it was English.
+  await page.evaluate(() => { document.documentElement.lang = 'en'; });
+  await expect(page.locator('#why [data-part=why]')).toHaveText('Why am I seeing this?');
+  await page.evaluate(() => { document.documentElement.lang = 'ja_JP'; });
+  await expect(page.locator('#why [data-part=why]')).toHaveText('なぜこれが表示されているの？');
+  await expect(page.locator('#why [data-part=explanation]')).toHaveText(/^お名前を伺いました。/);
   await page.evaluate(() => { document.documentElement.lang = 'en'; });
   await expect(page.locator('#why [data-part=why]')).toHaveText('Why am I seeing this?');
   await expect(controls.locator('[data-part=show]')).toHaveText('What is stored?');
