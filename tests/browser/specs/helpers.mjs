@@ -104,3 +104,11 @@ export const shiftClock = (page, days) => page.addInitScript((days) => {
   const now = Date.now;
   Date.now = () => now() + window.__shift;
 }, days);
+
+// Serves /pages/NAME.html: the test page FROM.html with edit(html) applied.
+export async function pageVariant(page, name, from, edit) {
+  await page.route(`**/pages/${name}.html`, async (route) => {
+    const res = await route.fetch({ url: route.request().url().replace(`/${name}.html`, `/${from}.html`) });
+    await route.fulfill({ response: res, body: edit(await res.text()) });
+  });
+}

@@ -3,7 +3,7 @@ import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { watchConsole, ready, storageSnapshot, DEFAULTS, grant, grantedShop } from './helpers.mjs';
+import { watchConsole, ready, storageSnapshot, DEFAULTS, grant, grantedShop, pageVariant } from './helpers.mjs';
 
 const pagesDir = join(dirname(fileURLToPath(import.meta.url)), '../pages');
 
@@ -109,12 +109,9 @@ test('GA4 dataLayer ecommerce, including pushes made before the script loaded', 
 test('a dataLayer the page assigns after the script loaded is read too', async ({ page }) => {
   const errors = watchConsole(page);
   await page.addInitScript(() => localStorage.setItem('omotenashi.consent', 'granted'));
-  await page.route('**/pages/datalayer-late.html', async (route) => {
-    const res = await route.fetch({ url: route.request().url().replace('datalayer-late', 'datalayer') });
-    const assign = '<script>dataLayer = [{ event: "view_item", ecommerce: { items: [{ item_id: "sku-bed" }] } }];</script>';
-    const body = (await res.text()).replace('<script src="/pages/before.js"></script>', '').replace('</head>', assign + '</head>');
-    await route.fulfill({ response: res, body });
-  });
+  const assign = '<script>dataLayer = [{ event: "view_item", ecommerce: { items: [{ item_id: "sku-bed" }] } }];</script>';
+  await pageVariant(page, 'datalayer-late', 'datalayer',
+    (html) => html.replace('<script src="/pages/before.js"></script>', '').replace('</head>', assign + '</head>'));
   await page.goto('/pages/datalayer-late.html');
   await ready(page);
   await expect(page.locator('#promo')).toHaveText('10% off the bed you looked at');
@@ -281,12 +278,8 @@ test('a slot renamed in place keeps the content the app gave it as its default',
 // when the outer is back to its default, the inner is restored and painted.
 test('nested slots: the inner comes back, painted, when the outer returns to its default', async ({ page }) => {
   const errors = watchConsole(page);
-  await page.route('**/pages/nested.html', async (route) => {
-    const res = await route.fetch({ url: route.request().url().replace('nested', 'shop') });
-    const body = (await res.text()).replace('<p data-omo-slot="study" id="study">Browse our catalog</p>',
-      '<div data-omo-slot="promo" id="outer">Outer default <span data-omo-slot="greeting" id="inner">Welcome to the shop</span></div>');
-    await route.fulfill({ response: res, body });
-  });
+  await pageVariant(page, 'nested', 'shop', (html) => html.replace('<p data-omo-slot="study" id="study">Browse our catalog</p>',
+    '<div data-omo-slot="promo" id="outer">Outer default <span data-omo-slot="greeting" id="inner">Welcome to the shop</span></div>'));
   await page.goto('/pages/nested.html');
   await ready(page);
   await grant(page);
@@ -591,13 +584,10 @@ test.describe('a page without <html lang> in a ja-JP browser', () => {
 // available" for good; they now render once the runtime is there.
 test('controls connected before the runtime loads render once it is there', async ({ page }) => {
   const errors = watchConsole(page);
-  await page.route('**/pages/controls-first.html', async (route) => {
-    const res = await route.fetch({ url: route.request().url().replace('controls-first', 'controls') });
-    const tag = '<script src="/dist/omotenashi.js" data-rules="/pages/rules.json" data-collect="/v1/reports"></script>';
-    const body = (await res.text()).replace(tag, '').replace('<script src="/dist/omotenashi-controls.js" defer></script>',
-      '<script src="/dist/omotenashi-controls.js"></script>').replace('</body>', tag + '</body>');
-    await route.fulfill({ response: res, body });
-  });
+  const tag = '<script src="/dist/omotenashi.js" data-rules="/pages/rules.json" data-collect="/v1/reports"></script>';
+  await pageVariant(page, 'controls-first', 'controls', (html) => html.replace(tag, '')
+    .replace('<script src="/dist/omotenashi-controls.js" defer></script>', '<script src="/dist/omotenashi-controls.js"></script>')
+    .replace('</body>', tag + '</body>'));
   await page.goto('/pages/controls-first.html');
   await ready(page);
   const controls = page.locator('#controls');

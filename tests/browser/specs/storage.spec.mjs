@@ -2,7 +2,7 @@
 // profile directories: restart, denial, forget, two tabs, corruption, GPC,
 // consent platforms (TCF, Consent Mode) and report sending.
 import { test, expect } from '@playwright/test';
-import { persistentBrowser, storageSnapshot, storedProfile, ready, watchConsole, open, flushed, storedCatOwner, shiftClock } from './helpers.mjs';
+import { persistentBrowser, storageSnapshot, storedProfile, ready, watchConsole, open, flushed, storedCatOwner, shiftClock, pageVariant } from './helpers.mjs';
 
 test.describe.configure({ timeout: 90_000 });
 
@@ -597,11 +597,8 @@ test('consent platforms: IAB TCF v2.2 purposes and Google Consent Mode v2', asyn
   // found once the page is parsed.
   await page.evaluate(() => localStorage.clear());
   await page.addInitScript(() => { window.__tcfConsents = { 1: true, 5: true, 6: true }; });
-  await page.route('**/pages/tcf-late.html', async (route) => {
-    const res = await route.fetch({ url: route.request().url().replace('tcf-late', 'tcf') });
-    const stub = '<script src="/pages/tcf-stub.js"></script>';
-    await route.fulfill({ response: res, body: (await res.text()).replace(stub, '').replace('</body>', `${stub}</body>`) });
-  });
+  const stub = '<script src="/pages/tcf-stub.js"></script>';
+  await pageVariant(page, 'tcf-late', 'tcf', (html) => html.replace(stub, '').replace('</body>', `${stub}</body>`));
   await page.goto('/pages/tcf-late.html');
   await ready(page);
   expect(await page.evaluate(() => document.body.lastElementChild.src)).toMatch(/tcf-stub\.js$/);
