@@ -94,9 +94,9 @@
       series: [{ label: 'Week', value: function (u, v) { return v == null ? '--' : winAt(v); } }],
       hooks: { draw: [function (u) {
         // Each series side by side within its window (a forest plot), so
-        // overlapping intervals stay readable; dots, bars and the line
-        // joining a series' windows are all drawn here.
-        // The series of a window share at most 80 % of the space to the next one.
+        // overlapping intervals stay readable, sharing at most 80 % of the
+        // space to the next window; dots, bars and the line joining a
+        // series' windows are all drawn here.
         var ctx = u.ctx, px = devicePixelRatio, room = Infinity;
         for (var k = 1; k < xs.length; k++) room = Math.min(room, u.valToPos(xs[k], 'x', true) - u.valToPos(xs[k - 1], 'x', true));
         var gap = Math.min(14 * px, 120 * px / series.length, 0.8 * room / series.length);
