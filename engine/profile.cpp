@@ -127,26 +127,34 @@ bool reportedFor(const Profile& p, const Report& r) {
   auto w = p.reportedWindow.find(r.task);
   return w != p.reportedWindow.end() && w->second == r.win;
 }
-bool holdsFor(const Profile& p, const Report& r) {
-  for (const auto& q : p.pendingReports)
-    if (q.report.task == r.task && q.report.win == r.win) return true;
-  return false;
+// p's pending report for r's task and window with the smallest rid, if any.
+const Report* heldFor(const std::vector<PendingReport>& pending, const Report& r) {
+  const Report* best = nullptr;
+  for (const auto& q : pending)
+    if (q.report.task == r.task && q.report.win == r.win && (!best || q.report.rid < best->rid)) best = &q.report;
+  return best;
 }
 }  // namespace
 
 void Profile::keepReportsOf(const Profile& mine) {
+  const std::vector<PendingReport> held = pendingReports;
   // A report of this copy that `mine` reported for and no longer holds was
   // acknowledged there (or `mine` sent its own for that window): done. It
   // came back as pending from a tab that still held it, and was sent again.
-  for (size_t i = pendingReports.size(); i-- > 0;)
-    if (reportedFor(mine, pendingReports[i].report) && !holdsFor(mine, pendingReports[i].report))
+  // Two copies that each encoded a window (tabs without Web Locks) keep the
+  // same one of their reports, the smaller rid: each kept the other's when
+  // they exchanged states both ways, and their retries sent both.
+  for (size_t i = pendingReports.size(); i-- > 0;) {
+    const Report& r = pendingReports[i].report;
+    const Report* other = heldFor(mine.pendingReports, r);
+    if (other ? other->rid < r.rid : reportedFor(mine, r))
       pendingReports.erase(pendingReports.begin() + static_cast<std::ptrdiff_t>(i));
-  // Likewise a report of `mine` for a window this copy reported for: this
-  // copy holds its own for it, or had it acknowledged. Two copies that each
-  // encoded a window (tabs without Web Locks) keep one report, not two.
+  }
+  // A report of `mine` is taken in unless this copy keeps its own for that
+  // window, or reported for it without holding one (acknowledged here).
   for (const auto& p : mine.pendingReports) {
-    bool known = reportedFor(*this, p.report);
-    for (const auto& q : pendingReports) known = known || q.report.rid == p.report.rid;
+    bool known = heldFor(pendingReports, p.report) || heldFor(mine.pendingReports, p.report) != &p.report;
+    if (!known && !heldFor(held, p.report) && reportedFor(*this, p.report)) known = true;
     if (!known) pendingReports.push_back(p);
   }
   for (const auto& [task, week] : mine.reportedWindow) {

@@ -125,7 +125,9 @@ class Profile {
   // reports (by rid). Loading a copy that never saw them (another tab's, or
   // one that tab wrote over them in storage) then encodes nothing twice. A
   // pending report one copy holds for the window the other reported last
-  // without holding it (acknowledged there, or it has its own) is dropped.
+  // without holding it (acknowledged there) is dropped; of two reports for
+  // one task and window (copies that each encoded it) both keep the one with
+  // the smaller rid.
   void keepReportsOf(const Profile& mine);
 };
 
