@@ -916,14 +916,15 @@ function omoCreate(factory, wasmUrl) {
       var renamed = false;
       ms.forEach(function (m) {
         Array.prototype.forEach.call(m.addedNodes, scan);
-        if (m.type === 'attributes') {
+        // Set again to the name it has (a re-render): not renamed.
+        if (m.type === 'attributes' && m.oldValue !== m.target.getAttribute('data-omo-slot')) {
           originals.delete(m.target);
           painted.delete(m.target);
           renamed = true;
         }
       });
       if ((waiting || renamed) && isReady) redecide();
-    }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-omo-slot'] });
+    }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-omo-slot'] });
     lastTick = performance.now();
     setInterval(tick, TICK_MS);
 

@@ -294,6 +294,22 @@ test('nested slots: the inner comes back, painted, when the outer returns to its
   expect(errors).toEqual([]);
 });
 
+// An app (or a library) that sets data-omo-slot again to the name it has,
+// as many re-render on every update, does not rename it: the default stays
+// the element's own content. The personalized text became the default, and
+// forget() left the visitor's name on the page.
+test('a slot whose data-omo-slot is set again to the same name keeps its default', async ({ page }) => {
+  const errors = watchConsole(page);
+  await grantedShop(page);
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+  await page.evaluate(() => document.getElementById('greeting').setAttribute('data-omo-slot', 'greeting'));
+  await page.evaluate(() => window.omotenashi.track('view', { sku: 'sku-cap' }));
+  await page.evaluate(() => window.omotenashi.forget());
+  await expect(page.locator('#greeting')).toHaveText(DEFAULTS.greeting);
+  expect(errors).toEqual([]);
+});
+
 test('a hostile profile value is shown as text and runs nothing', async ({ page }) => {
   const errors = watchConsole(page);
   const dialogs = [];
