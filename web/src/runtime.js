@@ -456,7 +456,7 @@ function omoCreate(factory, wasmUrl) {
         Object.defineProperty(window, 'dataLayer', {
           configurable: true, enumerable: true,
           get: function () { return dl; },
-          set: function (v) { if (v !== dl) watchList(dl = v); }
+          set: function (v) { if (v !== dl && (dl = v) != null) watchList(v); }   // null: no list yet
         });
       }
     } catch (x) { report('dataLayer is not a list its pushes can be read from (' + why(x) + ')', true); }

@@ -124,6 +124,21 @@ test('a dataLayer the page assigns after the script loaded is read too', async (
   expect(errors).toEqual([]);
 });
 
+// A page that empties the name (dataLayer = null or undefined) before it
+// makes its list has assigned no list: nothing is reported, and the list it
+// then makes is watched.
+test('a dataLayer set to null, then to a list: no error, the list is read', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.addInitScript(() => localStorage.setItem('omotenashi.consent', 'granted'));
+  await pageVariant(page, 'datalayer-null', 'datalayer', (t) => t.replace('<script src="/pages/before.js"></script>', '')
+    .replace('</head>', '<script>window.dataLayer = null; window.dataLayer = undefined; window.dataLayer = window.dataLayer || [];' +
+      ' dataLayer.push({ event: "add_to_cart", ecommerce: { items: [{ item_id: "sku-ball" }] } });</script></head>'));
+  await page.goto('/pages/datalayer-null.html');
+  await ready(page);
+  await expect(page.locator('#greeting')).toHaveText('Your cart is waiting');
+  expect(errors).toEqual([]);
+});
+
 // What the site gets wrong is the site's error, reported clearly; it never
 // stops personalization, and the site's own dataLayer.push never throws.
 test('unreadable dataLayer entries and non-JSON track() data: a clear error, the page goes on', async ({ page }) => {
