@@ -33,7 +33,7 @@
       unavailable: 'このページではパーソナライズを利用できません。', why: 'なぜこれが表示されているの？'
     }
   };
-  function words() { return /^\s*ja([-_]|\s*$)/i.test(document.documentElement.lang || navigator.language) ? TEXT.ja : TEXT.en; }
+  function words() { return /^ja([-_]|$)/i.test((document.documentElement.lang || '').trim() || navigator.language) ? TEXT.ja : TEXT.en; }
   // A page that switches its language in place (<html lang> changes) gets
   // the controls in the new language. In a later task: the runtime's own
   // observer (registered after this one) must first give the engine the new

@@ -837,7 +837,7 @@ function omoCreate(factory, wasmUrl) {
       device: device,
       // The page's language picks the rules' text ({"en": ..., "ja": ...}).
       // ja_JP (a locale, not a BCP 47 tag) is common in lang attributes: read as ja-JP.
-      language: (document.documentElement.lang || navigator.language || '').trim().replace(/_/g, '-').slice(0, 35),
+      language: ((document.documentElement.lang || '').trim() || navigator.language || '').replace(/_/g, '-').slice(0, 35),
       path: location.pathname,
       referrer: ref,
       timeZone: tz,

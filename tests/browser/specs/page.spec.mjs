@@ -606,6 +606,11 @@ test.describe('a page without <html lang> in a ja-JP browser', () => {
     await expect(page.locator('#why [data-part=explanation]')).toHaveText(/^お名前を伺いました。/);
     await expect(page.locator('#why [data-part=why]')).toHaveText('なぜこれが表示されているの？');
     await expect(page.locator('#controls [data-part=status]')).toContainText('パーソナライズはオンです');
+    // A lang of spaces says nothing either: the browser's language still counts (it gave "" and English).
+    await page.evaluate(() => { document.documentElement.lang = '  '; });
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+    await expect(page.locator('#why [data-part=why]')).toHaveText('なぜこれが表示されているの？');
+    await expect(page.locator('#why [data-part=explanation]')).toHaveText(/^お名前を伺いました。/);
     expect(errors).toEqual([]);
   });
 });
