@@ -21,17 +21,6 @@ bool validText(const std::string& s, size_t maxBytes) {
   return true;
 }
 
-// Counts UTF-8 code points; false for malformed UTF-8 (overlong forms and
-// surrogates included: json.h's utf8Length, the JSON reader's own check).
-bool codePoints(const std::string& s, size_t* n) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t count = 0;
-  for (size_t i = 0, len; i < s.size(); i += len, ++count)
-    if (!(len = utf8Length(p, s.size(), i))) return false;
-  *n = count;
-  return true;
-}
-
 bool hasControlChars(const std::string& s) {
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -334,8 +323,9 @@ bool Engine::setProfile(const Json& fields, int64_t nowMs, std::string* error) {
       next.erase(name);
       continue;
     }
-    size_t chars = 0;
-    if (!codePoints(s, &chars)) {
+    // Malformed UTF-8 (overlong forms and surrogates included): the JSON reader's own check.
+    const size_t chars = codePoints(s);
+    if (chars == std::string::npos) {
       *error = "profile field \"" + name + "\" is not valid UTF-8 text";
       return false;
     }

@@ -36,14 +36,12 @@ size_t utf8Length(const unsigned char* s, size_t n, size_t i) {
   return len;
 }
 
-bool validUtf8(std::string_view s) {
+size_t codePoints(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  for (size_t i = 0; i < s.size();) {
-    size_t len = utf8Length(p, s.size(), i);
-    if (!len) return false;
-    i += len;
-  }
-  return true;
+  size_t count = 0;
+  for (size_t i = 0, len; i < s.size(); i += len, ++count)
+    if (!(len = utf8Length(p, s.size(), i))) return std::string_view::npos;
+  return count;
 }
 
 void appendJsonString(std::string& out, std::string_view s) {

@@ -293,8 +293,10 @@ class JsonWriter {
   bool first_ = true, afterKey_ = false;
 };
 
-// Whether s is UTF-8 without surrogates, overlong forms or bytes beyond U+10FFFF.
-bool validUtf8(std::string_view s);
+// The code points (characters) of s, or npos when s is not UTF-8 without
+// surrogates, overlong forms or bytes beyond U+10FFFF.
+size_t codePoints(std::string_view s);
+inline bool validUtf8(std::string_view s) { return codePoints(s) != std::string_view::npos; }
 // The length of the one such UTF-8 sequence at s[i..n), or 0 when it is invalid.
 size_t utf8Length(const unsigned char* s, size_t n, size_t i);
 // 2^53: up to here every integer is exact as a JavaScript number. Counts and

@@ -11,16 +11,9 @@ namespace omo {
 namespace {
 
 // Reads one object of the rules document: every key must be known, every
-// value of the expected type; problems go to diags with their pointer.
-// Characters (code points) of a string the JSON reader checked as UTF-8: its
-// bytes that do not continue a sequence. Limits are in characters, as in
-// docs/rules.schema.json; counted in bytes, a Japanese text got a third of them.
-size_t characters(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
+// value of the expected type; problems go to diags with their pointer. Text
+// limits are in characters (code points), as in docs/rules.schema.json:
+// counted in bytes, a Japanese text got a third of them.
 class Obj {
  public:
   Obj(const Json& j, std::string ptr, Diagnostics* d, std::initializer_list<const char*> keys)
@@ -53,7 +46,7 @@ class Obj {
       d_->error(at(key), "must be a string");
       return false;
     }
-    if (characters(v->get_ref<const std::string&>()) > maxLen) {
+    if (codePoints(v->get_ref<const std::string&>()) > maxLen) {
       d_->error(at(key), "is longer than " + decimal(maxLen) + " characters");
       return false;
     }
@@ -209,7 +202,7 @@ void localized(const Obj& o, const char* key, size_t maxLen, Diagnostics* d, Var
   for (auto it = t->begin(); it != t->end(); ++it) {
     std::string tp = pointerJoin(o.at(key), it.key());
     if (!isSlug(it.key(), 35)) d->error(tp, "must be a language tag such as en or ja");
-    if (!it.value().is_string() || characters(it.value().get_ref<const std::string&>()) > maxLen) {
+    if (!it.value().is_string() || codePoints(it.value().get_ref<const std::string&>()) > maxLen) {
       d->error(tp, "must be a text of at most " + decimal(maxLen) + " characters");
       continue;
     }
