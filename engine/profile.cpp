@@ -120,9 +120,8 @@ class Reader {
 }  // namespace
 
 namespace {
-// Whether r's window is the last one p reported r's task for, and whether p
-// holds a pending report for that task and window. (Only the last window is
-// known: for an earlier one p may never have seen r, so r is kept.)
+// Whether r's window is the last one p reported r's task for. (Only the last
+// window is known: for an earlier one p may never have seen r, so r is kept.)
 bool reportedFor(const Profile& p, const Report& r) {
   auto w = p.reportedWindow.find(r.task);
   return w != p.reportedWindow.end() && w->second == r.win;
@@ -134,29 +133,32 @@ const Report* heldFor(const std::vector<PendingReport>& pending, const Report& r
     if (q.report.task == r.task && q.report.win == r.win && (!best || q.report.rid < best->rid)) best = &q.report;
   return best;
 }
+// Whether r, a report one copy holds, gives way to the other copy b: b holds
+// one for the same task and window with a smaller rid (two copies that each
+// encoded a window keep the same one), or b holds none but reported that
+// window (acknowledged there, or b sent its own).
+bool givesWay(const Report& r, const Profile& b) {
+  const Report* other = heldFor(b.pendingReports, r);
+  return other ? other->rid < r.rid : reportedFor(b, r);
+}
 }  // namespace
 
 void Profile::keepReportsOf(const Profile& mine) {
-  const std::vector<PendingReport> held = pendingReports;
-  // A report of this copy that `mine` reported for and no longer holds was
-  // acknowledged there (or `mine` sent its own for that window): done. It
-  // came back as pending from a tab that still held it, and was sent again.
-  // Two copies that each encoded a window (tabs without Web Locks) keep the
-  // same one of their reports, the smaller rid: each kept the other's when
-  // they exchanged states both ways, and their retries sent both.
-  for (size_t i = pendingReports.size(); i-- > 0;) {
-    const Report& r = pendingReports[i].report;
-    const Report* other = heldFor(mine.pendingReports, r);
-    if (other ? other->rid < r.rid : reportedFor(mine, r))
-      pendingReports.erase(pendingReports.begin() + static_cast<std::ptrdiff_t>(i));
-  }
-  // A report of `mine` is taken in unless this copy keeps its own for that
-  // window, or reported for it without holding one (acknowledged here).
+  // One rule both ways, decided on the two copies as they were: an
+  // acknowledged report came back as pending from a tab that still held it
+  // and was sent again; two tabs without Web Locks that each encoded a window
+  // and exchanged states both ways each kept the other's, and sent both.
+  // (A report taken in is mine's own smallest for its window: it never gives
+  // way to mine, and the next of mine's for that window is not taken.)
   for (const auto& p : mine.pendingReports) {
-    bool known = heldFor(pendingReports, p.report) || heldFor(mine.pendingReports, p.report) != &p.report;
-    if (!known && !heldFor(held, p.report) && reportedFor(*this, p.report)) known = true;
-    if (!known) pendingReports.push_back(p);
+    const Report* here = heldFor(pendingReports, p.report);
+    if (heldFor(mine.pendingReports, p.report) == &p.report && !givesWay(p.report, *this) &&
+        !(here && here->rid == p.report.rid))
+      pendingReports.push_back(p);
   }
+  for (size_t i = pendingReports.size(); i-- > 0;)
+    if (givesWay(pendingReports[i].report, mine))
+      pendingReports.erase(pendingReports.begin() + static_cast<std::ptrdiff_t>(i));
   for (const auto& [task, week] : mine.reportedWindow) {
     std::string& w = reportedWindow[task];
     if (w < week) w = week;
