@@ -237,7 +237,24 @@ function omoCreate(factory, wasmUrl) {
     el.setAttribute('data-omo-variant', d.variant);
     if (d.items && d.items.length) el.setAttribute('data-omo-items', d.items.join(' '));
     else el.removeAttribute('data-omo-items');
+    o.ours = content(el);
     return true;
+  }
+  // What an element shows, to tell whether it still shows what was painted.
+  function content(el) { return el.tagName === 'IMG' ? el.getAttribute('src') : el.innerHTML; }
+  // data-omo-slot changed in place by the page: a new name (a list re-rendered
+  // without keys) makes a new slot; no name, an element of the page's own.
+  // Content the page gave it is its default now; content still as painted
+  // was ours, so the default stays the element's own, saved before painting.
+  function slotChanged(el) {
+    var o = originals.get(el), name = el.getAttribute('data-omo-slot');
+    var ours = o && o.changed && content(el) === o.ours;
+    painted.delete(el);
+    if (name === null) {
+      if (ours) restore(el);
+      ['data-omo-variant', 'data-omo-items', 'data-omo-painted'].forEach(el.removeAttribute, el);
+    }
+    if (!ours || name === null) originals.delete(el);
   }
   // While the document loads, the parser may still be filling an element (the
   // network paused inside it): painted now, the rest of its content would be
@@ -908,18 +925,15 @@ function omoCreate(factory, wasmUrl) {
     }
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', parsed);
     else parsed();
-    // Slots and products the parser (or a single-page app) adds later. An
-    // element whose data-omo-slot an app changes in place (a list re-rendered
-    // without keys) is a new slot: its content now is its default, not the
-    // default saved under its old name.
+    // Slots and products the parser (or a single-page app) adds later, and
+    // slots renamed or unnamed in place (slotChanged).
     new MutationObserver(function (ms) {
       var renamed = false;
       ms.forEach(function (m) {
         Array.prototype.forEach.call(m.addedNodes, scan);
         // Set again to the name it has (a re-render): not renamed.
         if (m.type === 'attributes' && m.oldValue !== m.target.getAttribute('data-omo-slot')) {
-          originals.delete(m.target);
-          painted.delete(m.target);
+          slotChanged(m.target);
           renamed = true;
         }
       });

@@ -325,6 +325,50 @@ test('a slot whose data-omo-slot is set again to the same name keeps its default
   expect(errors).toEqual([]);
 });
 
+// A renamed slot still showing our text (an app that patched only the
+// attribute): its default stays the element's own content. The visitor's
+// name became the new slot's default, and forget() left it on the page.
+test('a slot renamed in place with the painted text still in it keeps its own default', async ({ page }) => {
+  const errors = watchConsole(page);
+  await grantedShop(page);
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+  await page.evaluate(() => document.getElementById('greeting').setAttribute('data-omo-slot', 'promo'));
+  // The promo slot shows its default (no product studied): the element's own.
+  await expect(page.locator('#greeting')).toHaveText(DEFAULTS.greeting);
+  await page.evaluate(() => window.omotenashi.track('view', { sku: 'sku-bed' }));
+  await expect(page.locator('#greeting')).toHaveText(await page.locator('#promo').textContent());
+  await page.evaluate(() => window.omotenashi.forget());
+  await expect(page.locator('#greeting')).toHaveText(DEFAULTS.greeting);
+  expect(errors).toEqual([]);
+});
+
+// An element whose data-omo-slot the page removes is no longer ours: it gets
+// its own content back (it kept the visitor's name, through forget() too),
+// unless the page gave it new content itself.
+test('an element whose data-omo-slot is removed gets its own content back', async ({ page }) => {
+  const errors = watchConsole(page);
+  await grantedShop(page);
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+  await page.evaluate(() => window.omotenashi.track('view', { sku: 'sku-bed' }));
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+  await expect(page.locator('#promo')).not.toHaveText(DEFAULTS.promo);
+  await page.evaluate(() => {
+    document.getElementById('greeting').removeAttribute('data-omo-slot');
+    const promo = document.getElementById('promo');
+    promo.removeAttribute('data-omo-slot');
+    promo.textContent = 'The app took this over';
+  });
+  await expect(page.locator('#greeting')).toHaveText(DEFAULTS.greeting);
+  await expect(page.locator('#greeting')).not.toHaveAttribute('data-omo-variant');
+  await expect(page.locator('#promo')).toHaveText('The app took this over');
+  await expect(page.locator('#promo')).not.toHaveAttribute('data-omo-variant');
+  await page.evaluate(() => window.omotenashi.forget());
+  await expect(page.locator('#promo')).toHaveText('The app took this over');
+  await expect(page.locator('#greeting')).toHaveText(DEFAULTS.greeting);
+  expect(errors).toEqual([]);
+});
+
 test('a hostile profile value is shown as text and runs nothing', async ({ page }) => {
   const errors = watchConsole(page);
   const dialogs = [];
