@@ -17,4 +17,6 @@ if (window.omotenashi && window.omotenashi.VERSION) {
       region: omoScript.getAttribute('data-region')
     });
   }
+  // Controls connected before this script render now (private to omotenashi-controls.js).
+  document.dispatchEvent(new Event('omotenashi-controls:runtime'));
 }

@@ -39,6 +39,8 @@
   // observer (registered after this one) must first give the engine the new
   // language, or explain() still answers in the old one.
   var LANG_EVENT = 'omotenashi-controls:lang';
+  // Dispatched by omotenashi.js once window.omotenashi exists.
+  var RUNTIME_EVENT = 'omotenashi-controls:runtime';
   if (typeof MutationObserver !== 'undefined') {
     new MutationObserver(function () { setTimeout(function () { document.dispatchEvent(new Event(LANG_EVENT)); }, 0); })
       .observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
@@ -57,7 +59,7 @@
   };
   Controls.prototype.disconnectedCallback = function () {
     document.removeEventListener('omotenashi:consent', this._update);
-    document.removeEventListener('omotenashi:decision', this._update);
+    document.removeEventListener(RUNTIME_EVENT, this._update);
     document.removeEventListener(LANG_EVENT, this._update);
   };
   Controls.prototype.render = function () {
@@ -66,10 +68,10 @@
     var w = words();
     this.replaceChildren();
     if (!api) {
-      // The runtime may come later (loaded async or by a tag manager): its
-      // first decisions re-render these controls.
+      // The runtime may come later (loaded async or by a tag manager): it
+      // announces itself, and these controls render again.
       this.appendChild(h('p', w.unavailable));
-      document.addEventListener('omotenashi:decision', this._update, { once: true });
+      document.addEventListener(RUNTIME_EVENT, this._update, { once: true });
       return;
     }
     var state = api.consentState();

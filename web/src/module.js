@@ -19,6 +19,8 @@ if (!omoExisting) {
       region: omoTag.getAttribute('data-region')
     });
   }
+  // Controls connected before this script render now (private to omotenashi-controls.js).
+  document.dispatchEvent(new Event('omotenashi-controls:runtime'));
 }
 export default omoApi;
 export var VERSION = omoApi.VERSION;

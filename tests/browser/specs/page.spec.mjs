@@ -661,21 +661,32 @@ test.describe('a page without <html lang> in a ja-JP browser', () => {
 
 // The controls connected before window.omotenashi exists (the runtime
 // loaded async, at the end of the body, or by a tag manager) said "not
-// available" for good; they now render once the runtime is there.
-test('controls connected before the runtime loads render once it is there', async ({ page }) => {
-  const errors = watchConsole(page);
-  const tag = '<script src="/dist/omotenashi.js" data-rules="/pages/rules.json" data-collect="/v1/reports"></script>';
-  await pageVariant(page, 'controls-first', 'controls', (html) => html.replace(tag, '')
-    .replace('<script src="/dist/omotenashi-controls.js" defer></script>', '<script src="/dist/omotenashi-controls.js"></script>')
-    .replace('</body>', tag + '</body>'));
-  await page.goto('/pages/controls-first.html');
-  await ready(page);
-  const controls = page.locator('#controls');
-  await expect(controls).toHaveAttribute('data-state', 'pending');
-  await controls.locator('[data-part=allow]').click();
-  await expect(controls).toHaveAttribute('data-state', 'granted');
-  expect(errors).toEqual([]);
-});
+// available" for good; they now render once the runtime is there, also for
+// rules without slots, which never make a decision (they waited for one).
+for (const slots of [true, false]) {
+  test(`controls connected before the runtime loads render once it is there (${slots ? 'slots' : 'rules without slots'})`, async ({ page }) => {
+    const errors = watchConsole(page);
+    const tag = '<script src="/dist/omotenashi.js" data-rules="/pages/rules.json" data-collect="/v1/reports"></script>';
+    await pageVariant(page, 'controls-first', 'controls', (html) => html.replace(tag, '')
+      .replace('<script src="/dist/omotenashi-controls.js" defer></script>', '<script src="/dist/omotenashi-controls.js"></script>')
+      .replace('</body>', tag + '</body>'));
+    if (!slots) {
+      await page.route('**/pages/rules.json', async (route) => {
+        const rules = await (await route.fetch()).json();
+        delete rules.slots;
+        await route.fulfill({ json: rules });
+      });
+    }
+    await page.goto('/pages/controls-first.html');
+    await ready(page);
+    expect(await page.evaluate(() => window.omotenashi.decide().length > 0)).toBe(slots);
+    const controls = page.locator('#controls');
+    await expect(controls).toHaveAttribute('data-state', 'pending');
+    await controls.locator('[data-part=allow]').click();
+    await expect(controls).toHaveAttribute('data-state', 'granted');
+    expect(errors).toEqual([]);
+  });
+}
 
 // Owner preview: ?omo_now=HH:MM&omo_device=... is honoured only when the
 // rules say "preview": true.
