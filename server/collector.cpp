@@ -89,6 +89,30 @@ std::string utcDate(int64_t day) {
 
 double round6(double x) { return std::round(x * 1e6) / 1e6; }
 
+// Whole days since 1970-01-01 (rounded down, also before it).
+int64_t dayOf(int64_t seconds) { return seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400; }
+
+// What the collector refuses beyond the wire format, which ReportBatch::parse
+// (shared with the browser) checks: here, by the server's clock, so the
+// browser's bundle does not carry it. A device reports a window only once it
+// has closed by its own clock, so a window that starts after next week (one
+// week of slack for a device clock ahead) comes from a wrong clock or a
+// forger; stored, "9999-W52" would never close and never be released.
+bool admissible(const ReportBatch& batch, int64_t today, std::string* error) {
+  const int64_t nextWeek = today - (today % 7 + 7 + 3) % 7 + 7;  // day 0, 1970-01-01, was a Thursday
+  for (size_t i = 0; i < batch.reports.size(); ++i) {
+    const Report& r = batch.reports[i];
+    int year = 0, week = 0;
+    parseIsoWeek(r.win, &year, &week);  // validated by parse
+    if (isoWeekStartDay(year, week) > nextWeek) {
+      *error = "reports[" + std::to_string(i) + "].win: " + r.win + " starts after next week (" +
+               isoWeekOfDay(nextWeek) + ") by the server's clock";
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string dumpJson(const Json& j) { return j.dump(); }
@@ -326,7 +350,7 @@ void Collector::postReports(const httplib::Request& req, httplib::Response& res,
   }
   ReportBatch batch;
   std::string error;
-  if (!ReportBatch::parse(body, &batch, &error)) {
+  if (!ReportBatch::parse(body, &batch, &error) || !admissible(batch, dayOf(opt_.now()), &error)) {
     sendError(res, 400, error);
     return;
   }
@@ -372,8 +396,7 @@ void Collector::getResults(const httplib::Request& req, httplib::Response& res) 
 Json Collector::results(const std::string& site, std::string* error) {
   std::vector<Store::Tally> tallies;
   if (!store_.tallies(site, &tallies, error)) return Json();
-  const int64_t now = opt_.now();
-  const int64_t today = now >= 0 ? now / 86400 : (now - 86399) / 86400;
+  const int64_t today = dayOf(opt_.now());
   Json out = Json::object();
   out["site"] = site;
   out["k"] = opt_.k;

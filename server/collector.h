@@ -49,7 +49,7 @@ struct CollectorOptions {
   std::map<std::string, TaskInfo> tasks;  // from --rules; empty: cells labelled by index
   std::string label;                 // shown on the dashboard, e.g. "SIMULATED traffic"; empty: none
   // Wall clock, seconds since the epoch (UTC); decides which windows have
-  // closed. Tests replace it.
+  // closed, and which start too late to accept. Tests replace it.
   std::function<int64_t()> now;
 };
 

@@ -285,6 +285,26 @@ TEST_F(CollectorTest, RejectsOverlongStrings) {
   expectRejected(batchOf(many), "reports");
 }
 
+// A window in the future ("9999-W52") was accepted and stored, and never
+// closed, so never released. Now a window may start at most next week by
+// the server's clock (one week of slack for a device clock ahead).
+TEST_F(CollectorTest, RefusesWindowsThatStartAfterNextWeek) {
+  startWith();  // the clock is in 2026-W11
+  for (const char* win : {"2026-W13", "2027-W01", "9999-W52"})
+    expectRejected(batchOf({makeReport(rng, "pets", win)}), "reports[0].win");
+  // One such report refuses the whole batch, naming it.
+  expectRejected(batchOf({makeReport(rng), makeReport(rng, "pets", "9999-W52")}), "reports[1].win");
+  auto res = post(batchOf({makeReport(rng, "pets", "2026-W13")}));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body, R"({"error":"reports[0].win: 2026-W13 starts after next week (2026-W12) by the server's clock"})");
+  EXPECT_EQ(countRows(dbPath), 0);
+  // This week and next week are accepted, and W13 once the clock is in W12.
+  ASSERT_EQ(post(batchOf({makeReport(rng, "pets", "2026-W11"), makeReport(rng, "pets", "2026-W12")}))->status, 202);
+  now = isoWeekStartDay(2026, 12) * kDay;
+  ASSERT_EQ(post(batchOf({makeReport(rng, "pets", "2026-W13")}))->status, 202);
+  EXPECT_EQ(countRows(dbPath), 3);
+}
+
 TEST_F(CollectorTest, StoresEachRidOnce) {
   startWith();
   Report a = makeReport(rng), b = makeReport(rng), c = makeReport(rng);
