@@ -56,6 +56,9 @@ namespace measure {
 
 constexpr double kDefaultEpsilon = 4;
 constexpr double kDefaultWeeklyBudget = 8;
+// The rules' lowest epsilon per task (rules.cpp); the collector refuses
+// reports below it: they carry next to nothing and blow up the intervals.
+constexpr double kMinEpsilon = 0.1;
 constexpr int kMaxCells = 64;
 constexpr size_t kMaxReportsPerBatch = 100;
 

@@ -551,7 +551,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
           d->error(mo.at("id"), "must be a short name starting with a letter or digit");
         for (const auto& prev : rs->measurements)
           if (prev.id == t.id) d->error(mo.at("id"), "duplicate measurement id \"" + t.id + "\"");
-        mo.num("epsilon", &t.epsilon, 0.1, 10);
+        mo.num("epsilon", &t.epsilon, measure::kMinEpsilon, 10);
         bool hasField = mo.str("field", &t.field), hasExp = mo.str("experiment", &t.experiment);
         if (hasField == hasExp && mo.ok()) d->error(mp, "a measurement names exactly one of field or experiment");
         if (hasField) {

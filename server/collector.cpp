@@ -93,20 +93,27 @@ double round6(double x) { return std::round(x * 1e6) / 1e6; }
 int64_t dayOf(int64_t seconds) { return seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400; }
 
 // What the collector refuses beyond the wire format, which ReportBatch::parse
-// (shared with the browser) checks: here, by the server's clock, so the
-// browser's bundle does not carry it. A device reports a window only once it
-// has closed by its own clock, so a window that starts after next week (one
-// week of slack for a device clock ahead) comes from a wrong clock or a
-// forger; stored, "9999-W52" would never close and never be released.
+// (shared with the browser) checks; checked here so the browser's bundle
+// does not carry it:
+// - a window that starts after next week by the server's clock (one week of
+//   slack for a device clock ahead). A device reports a window only once it
+//   has closed by its own clock; stored, "9999-W52" would never close and
+//   never be released.
+// - eps below the rules' lowest (no rules file can produce it): such a report
+//   carries next to nothing and blows up the intervals of its whole series.
 bool admissible(const ReportBatch& batch, int64_t today, std::string* error) {
   const int64_t nextWeek = today - (today % 7 + 7 + 3) % 7 + 7;  // day 0, 1970-01-01, was a Thursday
   for (size_t i = 0; i < batch.reports.size(); ++i) {
     const Report& r = batch.reports[i];
+    const std::string at = "reports[" + std::to_string(i) + "].";
     int year = 0, week = 0;
     parseIsoWeek(r.win, &year, &week);  // validated by parse
     if (isoWeekStartDay(year, week) > nextWeek) {
-      *error = "reports[" + std::to_string(i) + "].win: " + r.win + " starts after next week (" +
-               isoWeekOfDay(nextWeek) + ") by the server's clock";
+      *error = at + "win: " + r.win + " starts after next week (" + isoWeekOfDay(nextWeek) + ") by the server's clock";
+      return false;
+    }
+    if (r.eps < measure::kMinEpsilon) {
+      *error = at + "eps: must be at least " + dumpJson(measure::kMinEpsilon) + ", the lowest epsilon rules allow";
       return false;
     }
   }

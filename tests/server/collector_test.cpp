@@ -484,19 +484,44 @@ TEST_F(CollectorTest, ReleasesOnlyClosedWindowsWithAtLeastK) {
   EXPECT_TRUE(other["tasks"].empty());
 }
 
-// An eps so small that e^eps is 1.0 in a double (it passes validation:
-// 0 < eps <= 10) makes p == q: the estimator divided by p - q = 0 and
-// released a null count with a share of 1 and an interval of [1, 1], a
-// certainty the reports cannot carry (and the dashboard's count.toFixed threw).
-TEST_F(CollectorTest, TinyEpsilonReleasesNoFalseCertainty) {
+// A report with eps below the rules' lowest (0.1) was accepted (0 < eps <= 10
+// was the only bound): it carries next to nothing and blows up the intervals.
+TEST_F(CollectorTest, RefusesEpsilonBelowTheRulesMinimum) {
   startWith();
+  auto withEps = [&](double eps) {
+    Report r = makeReport(rng);
+    r.eps = eps;
+    return batchOf({r});
+  };
+  for (double eps : {0.0999, 1e-9, 1e-17}) expectRejected(withEps(eps), "reports[0].eps");
+  auto res = post(withEps(0.05));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body, R"({"error":"reports[0].eps: must be at least 0.1, the lowest epsilon rules allow"})");
+  EXPECT_EQ(countRows(dbPath), 0);
+  EXPECT_EQ(post(withEps(0.1))->status, 202);
+  EXPECT_EQ(countRows(dbPath), 1);
+}
+
+// An eps so small that e^eps is 1.0 in a double makes p == q: the estimator
+// divided by p - q = 0 and released a null count with a share of 1 and an
+// interval of [1, 1], a certainty the reports cannot carry (and the
+// dashboard's count.toFixed threw). The collector no longer accepts such
+// reports, but a database may hold some stored before it refused them.
+TEST_F(CollectorTest, TinyEpsilonReleasesNoFalseCertainty) {
   std::vector<Report> rs;
   for (int i = 0; i < 8; ++i) {
     rs.push_back(makeReport(rng, "even", "2026-W10", 4, i % 4));     // 2, 2, 2, 2
     rs.push_back(makeReport(rng, "skewed", "2026-W10", 4, i % 3));   // 3, 3, 2, 0
   }
   for (Report& r : rs) r.eps = 1e-17;
-  ASSERT_EQ(post(batchOf(rs))->status, 202);
+  {
+    server::Store old;
+    std::string error;
+    std::vector<std::string> ok, dup;
+    ASSERT_TRUE(old.open(dir.path + "/collector.db", &error)) << error;
+    ASSERT_TRUE(old.insert(ReportBatch{1, "petshop", rs}, &ok, &dup, &error)) << error;
+  }
+  startWith();
   Json r = results();
   for (const char* task : {"even", "skewed"}) {
     const Json* t = findTask(r, task, "2026-W10");
