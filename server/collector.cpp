@@ -54,6 +54,23 @@ bool isSiteId(const std::string& s) {
   return true;
 }
 
+// What httplib lets through but must not reach routing, as "field: problem";
+// empty when nothing. Checked before the body is read.
+// - A decoded path holding a NUL byte ("/index.html%00.txt") would be cut
+//   short by every file call: the mount served index.html under that name.
+// - httplib reads Content-Length with strtoull: "abc" as 0 (an empty body),
+//   "7abc" or "7, 9" as 7, "-1" as a huge length (a worker waiting out the
+//   read timeout), and of two headers only the first.
+std::string malformed(const httplib::Request& req) {
+  if (req.path.find('\0') != std::string::npos) return "path: holds a NUL byte";
+  size_t lengths = req.get_header_value_count("Content-Length");
+  if (lengths > 1) return "Content-Length: given more than once";
+  std::string length = req.get_header_value("Content-Length");
+  if (lengths == 1 && (length.empty() || length.find_first_not_of("0123456789") != std::string::npos))
+    return "Content-Length: must be a decimal number of bytes";
+  return "";
+}
+
 // splitmix64 over the key and the bytes: enough to spread buckets, and with
 // a random per-process key the stored value says nothing about an address.
 uint64_t keyedHash(uint64_t key, const std::string& s) {
@@ -243,11 +260,11 @@ void Collector::routes() {
   s.set_write_timeout(5);
   // No request log at all: nothing to leak an address through.
   s.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
-  // A decoded path holding a NUL byte ("/index.html%00.txt") would be cut
-  // short by every file call: the mount served index.html under that name.
   s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (req.path.find('\0') == std::string::npos) return httplib::Server::HandlerResponse::Unhandled;
-    sendError(res, 400, "path: holds a NUL byte");
+    std::string problem = malformed(req);
+    if (problem.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    res.set_header("Connection", "close");  // a body is left unread: do not reuse this connection
+    sendError(res, 400, problem);
     return httplib::Server::HandlerResponse::Handled;
   });
   std::string staticDir = opt_.staticDir;

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,6 +72,28 @@ int64_t countRows(const std::string& dbPath) {
   }
   sqlite3_close(db);
   return n;
+}
+
+// Sends `request` as it is (httplib's client would not send a malformed
+// header) and returns what comes back until the server closes the
+// connection, or after 3 s of silence.
+std::string rawExchange(int port, const std::string& request) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{3, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string out;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
+    char buf[4096];
+    for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return out;
 }
 
 class CollectorTest : public ::testing::Test {
@@ -352,6 +377,31 @@ TEST_F(CollectorTest, RejectsOversizeBodies) {
   auto ok = post(batchOf({makeReport(rng)}));
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 202);
+  EXPECT_EQ(countRows(dbPath), 1);
+}
+
+// httplib read Content-Length with strtoull: "abc" as 0, so the request went
+// on with an empty body ("body: invalid JSON"); "7abc" as 7; "-1" as a huge
+// length, so no answer until the read timeout. Now a clear 400.
+TEST_F(CollectorTest, RefusesAMalformedContentLength) {
+  startWith();
+  const std::string body = batchOf({makeReport(rng)}), n = std::to_string(body.size());
+  auto request = [&](const std::string& lengthHeaders) {
+    return rawExchange(collector->port(), "POST /v1/reports HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                          "Content-Type: application/json\r\n" + lengthHeaders + "\r\n" + body);
+  };
+  for (const std::string& length : std::vector<std::string>{"abc", "-1", n + "abc", n + ", " + n, "+" + n, "0x10", "1e3"}) {
+    std::string res = request("Content-Length: " + length + "\r\n");
+    EXPECT_EQ(res.rfind("HTTP/1.1 400", 0), 0u) << length << " -> " << res;
+    EXPECT_NE(res.find("\r\n\r\n{\"error\":\"Content-Length: must be a decimal number of bytes\"}"), std::string::npos)
+        << length << " -> " << res;
+  }
+  std::string twice = request("Content-Length: " + n + "\r\nContent-Length: 3\r\n");
+  EXPECT_NE(twice.find("\r\n\r\n{\"error\":\"Content-Length: given more than once\"}"), std::string::npos) << twice;
+  EXPECT_EQ(countRows(dbPath), 0);
+  // A plain one, with the optional spaces around it, still works.
+  std::string ok = request("Content-Length:  " + n + " \r\n");
+  EXPECT_EQ(ok.rfind("HTTP/1.1 202", 0), 0u) << ok;
   EXPECT_EQ(countRows(dbPath), 1);
 }
 
