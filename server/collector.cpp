@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 
 namespace omo {
 namespace server {
@@ -69,6 +70,20 @@ std::string malformed(const httplib::Request& req) {
   if (lengths == 1 && (length.empty() || length.find_first_not_of("0123456789") != std::string::npos))
     return "Content-Length: must be a decimal number of bytes";
   return "";
+}
+
+// True when the static file a GET names (a folder's index.html for a path
+// ending in "/") exists and, with every symlink resolved, is outside `root`
+// (itself resolved). httplib's mount follows symlinks: a link in the shop's
+// folder to /etc/passwd served that file.
+bool outsideStaticRoot(const std::string& root, const std::string& path) {
+  std::string file = root + path;
+  if (file.back() == '/') file += "index.html";
+  std::error_code ec;
+  std::filesystem::path real = std::filesystem::canonical(file, ec);
+  if (ec) return false;  // nothing there: httplib serves nothing either
+  std::filesystem::path inside = real.lexically_relative(root);
+  return inside.empty() || *inside.begin() == "..";
 }
 
 // splitmix64 over the key and the bytes: enough to spread buckets, and with
@@ -217,8 +232,18 @@ bool Collector::start(std::string* error) {
     if (error) *error = "no admin token";
     return false;
   }
+  // The static folder with every symlink resolved: what its files must stay in.
+  std::string staticRoot;
+  if (!opt_.staticDir.empty()) {
+    std::error_code ec;
+    staticRoot = std::filesystem::canonical(opt_.staticDir, ec).string();
+    if (ec) {
+      if (error) *error = "static folder " + opt_.staticDir + ": " + ec.message();
+      return false;
+    }
+  }
   if (!store_.open(opt_.dbPath, error)) return false;
-  routes();
+  routes(staticRoot);
   if (opt_.port == 0) {
     port_ = http_->bind_to_any_port(opt_.host);
     if (port_ <= 0) {
@@ -245,7 +270,7 @@ void Collector::stop() {
   if (http_) http_->stop();
 }
 
-void Collector::routes() {
+void Collector::routes(const std::string& staticRoot) {
   httplib::Server& s = *http_;
   // httplib answers 413 itself when Content-Length is over the limit; bodies
   // without one (chunked) are checked in postReports.
@@ -260,24 +285,30 @@ void Collector::routes() {
   s.set_write_timeout(5);
   // No request log at all: nothing to leak an address through.
   s.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
-  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  s.set_pre_routing_handler([staticRoot](const httplib::Request& req, httplib::Response& res) {
     std::string problem = malformed(req);
-    if (problem.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    res.set_header("Connection", "close");  // a body is left unread: do not reuse this connection
-    sendError(res, 400, problem);
-    return httplib::Server::HandlerResponse::Handled;
+    if (!problem.empty()) {
+      res.set_header("Connection", "close");  // a body is left unread: do not reuse this connection
+      sendError(res, 400, problem);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!staticRoot.empty() && (req.method == "GET" || req.method == "HEAD") &&
+        outsideStaticRoot(staticRoot, req.path)) {
+      sendError(res, 404, "not found");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
   });
-  std::string staticDir = opt_.staticDir;
-  s.set_error_handler([staticDir](const httplib::Request& req, httplib::Response& res) {
+  s.set_error_handler([staticRoot](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     // A static folder asked for without its slash ("/cart") moves to "/cart/",
     // where the mount serves its index.html. Not from "//cart": a Location
     // of "//cart/" (or "/\cart/") is another host to a browser.
     struct stat st;
-    if (res.status == 404 && !staticDir.empty() && req.method == "GET" && !req.path.empty() &&
+    if (res.status == 404 && !staticRoot.empty() && req.method == "GET" && !req.path.empty() &&
         req.path.back() != '/' && req.path.find("..") == std::string::npos && req.path.rfind("//", 0) != 0 &&
         req.path.rfind("/\\", 0) != 0 &&
-        ::stat((staticDir + req.path).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        ::stat((staticRoot + req.path).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
       res.status = 301;
       res.set_header("Location", req.path + "/");
       return;
@@ -320,7 +351,7 @@ void Collector::routes() {
         file(dir + "/node_modules/uplot/dist/uPlot.iife.min.js", "text/javascript; charset=utf-8"));
   s.Get("/dashboard/uPlot.min.css", file(dir + "/node_modules/uplot/dist/uPlot.min.css", "text/css; charset=utf-8"));
 
-  if (!opt_.staticDir.empty()) s.set_mount_point("/", opt_.staticDir);
+  if (!staticRoot.empty()) s.set_mount_point("/", staticRoot);
 }
 
 void Collector::serveFile(const std::string& path, const char* type, httplib::Response& res) {

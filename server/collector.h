@@ -92,7 +92,7 @@ class Collector {
   Json results(const std::string& site, std::string* error);
 
  private:
-  void routes();
+  void routes(const std::string& staticRoot);
   void postReports(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read);
   void getResults(const httplib::Request& req, httplib::Response& res);
   void serveFile(const std::string& path, const char* type, httplib::Response& res);

@@ -809,6 +809,45 @@ TEST_F(CollectorTest, StaticFilesAndFoldersWithoutTheirSlash) {
   EXPECT_EQ(nulFolder->status, 400);
 }
 
+// httplib's mount followed symlinks: a link in the shop's folder to a file
+// outside it (/etc/passwd) served that file. Now anything whose real path is
+// outside the static folder is not found; links that stay inside still work,
+// and so does a static folder that is itself a link.
+TEST_F(CollectorTest, StaticFilesDoNotFollowSymlinksOutOfTheFolder) {
+  const std::string site = dir.path + "/site", out = dir.path + "/outside";
+  ASSERT_EQ(std::system(("mkdir -p '" + site + "/cart' '" + site + "/linked' '" + out + "' && echo home > '" + site +
+                         "/index.html' && echo cart > '" + site + "/cart/index.html' && echo secret > '" + out +
+                         "/secret.txt' && echo secret > '" + out + "/index.html' && ln -s '" + out + "/secret.txt' '" +
+                         site + "/passwd' && ln -s /etc/passwd '" + site + "/etc-passwd' && ln -s '" + out + "' '" +
+                         site + "/ext' && ln -s '" + out + "/index.html' '" + site + "/linked/index.html' && ln -s " +
+                         "index.html '" + site + "/home.html' && ln -s '" + site + "' '" + dir.path + "/site-link'")
+                            .c_str()),
+            0);
+  startWith([&](server::CollectorOptions& o) { o.staticDir = dir.path + "/site-link"; });
+  for (const char* path : {"/passwd", "/etc-passwd", "/ext/secret.txt", "/ext/", "/ext", "/linked/", "/cart/../passwd"}) {
+    auto res = client->Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 404) << path << " -> " << res->body;
+    EXPECT_EQ(res->body.find("secret"), std::string::npos) << path;
+    EXPECT_EQ(res->body.find("root:"), std::string::npos) << path;
+    EXPECT_FALSE(res->has_header("Location")) << path;
+  }
+  auto head = client->Head("/passwd");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 404);
+  for (auto [path, body] : {std::pair<const char*, const char*>{"/", "home\n"}, {"/index.html", "home\n"},
+                            {"/home.html", "home\n"}, {"/cart/", "cart\n"}}) {
+    auto res = client->Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 200) << path;
+    EXPECT_EQ(res->body, body) << path;
+  }
+  auto moved = client->Get("/cart");
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->status, 301);
+  EXPECT_EQ(moved->get_header_value("Location"), "/cart/");
+}
+
 // "//cart" named the static folder "cart", and the redirect to add its
 // slash answered Location: //cart/, which a browser reads as another host
 // (http://cart/): an open redirect to any host named like a folder.
