@@ -275,11 +275,17 @@ void Collector::routes(const std::string& staticRoot) {
   // httplib answers 413 itself when Content-Length is over the limit; bodies
   // without one (chunked) are checked in postReports.
   s.set_payload_max_length(opt_.maxBody);
-  // Enough workers that keep-alive connections do not starve new ones
-  // (httplib keeps a worker per open connection); most of them only wait
-  // on the group commit, so this costs stacks, not CPU.
+  // Enough workers for the requests waiting on the group commit: this
+  // costs stacks, not CPU.
   s.new_task_queue = [] { return new httplib::ThreadPool(64); };
-  s.set_keep_alive_max_count(100);
+  // One request per connection. Several paths answer without reading the
+  // body (429, multipart, 413 while reading, a malformed Content-Length),
+  // and httplib 0.11 keeps the connection open whatever header the answer
+  // sets: the unread body was read as the next request. Behind a proxy that
+  // reuses its connections to us, that next request's answer went to
+  // another visitor (request smuggling). A report is one request per page,
+  // so keep-alive bought little (docs/collector.md).
+  s.set_keep_alive_max_count(1);
   s.set_tcp_nodelay(true);  // headers and body go out as two writes: no Nagle + delayed-ACK stall
   s.set_read_timeout(5);
   s.set_write_timeout(5);
@@ -288,7 +294,6 @@ void Collector::routes(const std::string& staticRoot) {
   s.set_pre_routing_handler([staticRoot](const httplib::Request& req, httplib::Response& res) {
     std::string problem = malformed(req);
     if (!problem.empty()) {
-      res.set_header("Connection", "close");  // a body is left unread: do not reuse this connection
       sendError(res, 400, problem);
       return httplib::Server::HandlerResponse::Handled;
     }
@@ -372,14 +377,12 @@ void Collector::postReports(const httplib::Request& req, httplib::Response& res,
   // The address only feeds the in-memory bucket (hashed); never logged.
   if (!limiter_.allow(clientAddress(req, opt_.trustedProxy), monotonicSeconds(), &retryAfter)) {
     res.set_header("Retry-After", std::to_string(retryAfter));
-    res.set_header("Connection", "close");  // the unread body must not be taken for the next request
     sendError(res, 429, "rate limited: retry after " + std::to_string(retryAfter) + " s");
     return;
   }
   // httplib reads a multipart body only through the multipart callbacks,
   // which we do not give: it threw bad_function_call (a 500).
   if (req.is_multipart_form_data()) {
-    res.set_header("Connection", "close");  // the body is left unread
     sendError(res, 400, "Content-Type: multipart/form-data is not accepted; send the JSON batch as the body");
     return;
   }
@@ -394,12 +397,10 @@ void Collector::postReports(const httplib::Request& req, httplib::Response& res,
     return true;
   });
   if (over || body.size() > opt_.maxBody || res.status == 413) {
-    res.set_header("Connection", "close");
     sendError(res, 413, "body: over " + std::to_string(opt_.maxBody) + " bytes");
     return;
   }
   if (!complete) {
-    res.set_header("Connection", "close");
     sendError(res, 400, "body: could not be read");
     return;
   }
