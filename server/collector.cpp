@@ -510,6 +510,8 @@ Json Collector::results(const std::string& site, std::string* error) {
             aj["lift"] = round6(a.lift);
             aj["liftLow"] = round6(a.liftLow);
             aj["liftHigh"] = round6(a.liftHigh);
+            // Whether the arm's 95% lift interval leaves out zero, either way.
+            aj["verdict"] = a.liftLow > 0 ? "better" : a.liftHigh < 0 ? "worse" : "unclear";
           }
           arms.push_back(std::move(aj));
         }

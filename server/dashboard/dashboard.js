@@ -43,6 +43,18 @@
     return jan4 - wd * 86400 + (week - 1) * 7 * 86400;
   }
 
+  // In words: which arms convert better or worse than the holdout (their 95%
+  // lift interval leaves out zero), or that none does yet.
+  function verdict(arms) {
+    var judged = arms.filter(function (a) { return a.verdict; });
+    var clear = judged.filter(function (a) { return a.verdict !== 'unclear'; });
+    if (!judged.length) return '';
+    if (!clear.length) return 'No arm differs from the holdout yet: every lift interval includes 0. More weeks of reports, or a larger effect, would tell.';
+    return clear.map(function (a) {
+      return a.arm + ' converts ' + a.verdict + ' than the holdout: ' + signedPct(a.lift) + ' (95% interval ' +
+             signedPct(a.liftLow) + ' to ' + signedPct(a.liftHigh) + ').';
+    }).join(' ');
+  }
   function table(headers, rows) {
     var t = el('table');
     var tr = el('tr');
@@ -185,6 +197,8 @@
           section.appendChild(el('p', { class: 'meta' }, t.win + ': ' + t.n + ' reports, eps ' + t.eps + ', ' + t.d +
                                                        ' cells, rules ' + (t.cfgs || []).join(', ')));
           if (t.arms && t.arms.length) {
+            var text = verdict(t.arms);
+            if (text) section.appendChild(el('p', { class: 'verdict' }, text));
             section.appendChild(table(['arm', 'reports (est.)', 'conversion', '95% interval', 'lift vs holdout', '95% interval'],
               t.arms.map(function (a) {
                 return [a.arm, Math.round(a.reports).toString(), pct(a.rate), pct(a.low) + ' to ' + pct(a.high),

@@ -364,6 +364,8 @@ test('10. the dashboard: which greetings and offers work, with intervals (simula
   expect(await page.evaluate(() => JSON.stringify(sessionStorage) + JSON.stringify(localStorage))).not.toContain(process.env.DEMO_TOKEN);
   await expect(page.locator('#results')).toContainText(/named/);
   await expect(page.locator('#results')).toContainText(/ to /);   // intervals: "low to high"
+  // In words, which arm works, or that none is clear yet.
+  await expect(page.locator('#results .verdict').first()).toHaveText(/^(No arm differs from the holdout yet|\w+ converts (better|worse) than the holdout)/);
   // The chart's x axis is weeks: the legend names the window under the cursor (it showed an hour of a day).
   const legend = page.locator('#results .u-legend').first();
   await expect(legend).toContainText('Week');

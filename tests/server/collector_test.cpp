@@ -639,6 +639,30 @@ TEST_F(CollectorTest, ExperimentResultsWithRules) {
   EXPECT_EQ(stringOr((*pets)["cells"][0], "label", ""), "dog");
 }
 
+// Each arm with a lift says whether its 95% interval leaves out zero, so
+// the dashboard can say in words which arm works (or that none is clear yet).
+TEST_F(CollectorTest, ExperimentArmsSayWhetherTheirLiftIsClear) {
+  startWith([](server::CollectorOptions& o) {
+    for (const char* task : {"up", "down", "even"}) o.tasks[task] = {"experiment", {"a/no", "a/yes", "holdout/no", "holdout/yes"}};
+  });
+  // Cells: 0 a/no, 1 a/yes, 2 holdout/no, 3 holdout/yes.
+  const std::map<std::string, std::vector<int>> cells = {{"up", {1, 2}}, {"down", {0, 3}}, {"even", {0, 1, 2, 3}}};
+  for (const auto& [task, ys] : cells) {
+    std::vector<Report> rs;
+    for (int i = 0; i < 80; ++i) rs.push_back(makeReport(rng, task, "2026-W10", 4, ys[i % ys.size()]));
+    ASSERT_EQ(post(batchOf(rs))->status, 202);
+  }
+  Json r = results();
+  for (const auto& [task, verdict] : std::map<std::string, std::string>{{"up", "better"}, {"down", "worse"}, {"even", "unclear"}}) {
+    const Json* t = findTask(r, task, "2026-W10");
+    ASSERT_TRUE(t) << r.dump();
+    const Json* arms = member(*t, "arms");
+    ASSERT_TRUE(arms && arms->size() == 2) << t->dump();
+    EXPECT_EQ(stringOr((*arms)[0], "verdict", ""), verdict) << t->dump();
+    EXPECT_FALSE(member((*arms)[1], "verdict"));  // the holdout itself
+  }
+}
+
 TEST_F(CollectorTest, NothingStoredIsLostAfterErrors) {
   startWith();
   std::vector<Report> good;
