@@ -1073,7 +1073,12 @@ function omoCreate(factory, wasmUrl) {
       logged({ p: data, at: t });
       post({ t: 'profile', fields: data, at: t });
       redecide();
-      scheduleSave();
+      // Stored at once, and resolved once stored: a form that says "saved"
+      // and a link followed right after it lose nothing (a write begun as
+      // the page hides does not finish). A failed write is reported as an
+      // 'error'; the fields still apply to this page.
+      dirty = true;
+      return new Promise(function (resolve) { flush(function () { resolve(); }); });
     });
   };
   api.track = function (type, props) {

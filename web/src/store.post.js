@@ -91,10 +91,7 @@ function omoSync(populate, cb) {
     // Closed by the browser (storage cleared, a disk error): not reused.
     db.onclose = function () { if (IDBFS.dbs[omoDir] === db) delete IDBFS.dbs[omoDir]; };
     var id = omoSyncing = ++omoSyncs;
-    // IDBFS's own sync of its one mount: what FS.syncfs does for each mount,
-    // without FS.syncfs's count of syncs in flight (our queue runs one at a
-    // time) and so without linking it (-0.1 KB gzip).
-    IDBFS.syncfs(omoMountPoint, populate, function (err2) {
+    function end(err2) {
       if (omoSyncing === id) {
         omoSyncing = 0;
         if (omoCloseWanted) {
@@ -103,6 +100,31 @@ function omoSync(populate, cb) {
         }
       }
       cb(err2);
+    }
+    if (populate) {
+      // IDBFS's own sync of its one mount: what FS.syncfs does for each
+      // mount, without FS.syncfs's count of syncs in flight (our queue runs
+      // one at a time) and so without linking it (-0.1 KB gzip).
+      IDBFS.syncfs(omoMountPoint, true, end);
+      return;
+    }
+    // A save puts the one file IDBFS keeps for this mount (the folder itself
+    // is not an entry) with IDBFS's own calls, in one transaction begun now
+    // and committed at once. IDBFS.syncfs first reads what IndexedDB holds,
+    // then writes: a page left right after a change (a form saved, a link
+    // followed) was gone before the write began, and the change was lost.
+    // A failed put aborts the transaction (IDBFS.storeRemoteEntry would
+    // have kept it from aborting, and the save would have looked done).
+    IDBFS.loadLocalEntry(omoFile, function (err3, entry) {
+      var tx;
+      try {
+        if (err3) throw err3;
+        tx = db.transaction([IDBFS.DB_STORE_NAME], 'readwrite');
+        tx.oncomplete = function () { end(null); };
+        tx.onabort = function () { end(tx.error || 'the write was aborted'); };
+        tx.objectStore(IDBFS.DB_STORE_NAME).put(entry, omoFile);
+      } catch (e) { return end(e); }
+      try { tx.commit(); } catch (e) { /* no commit() (older browsers: it commits when idle), or aborted: onabort says why */ }
     });
   });
 }
