@@ -180,7 +180,13 @@
   function chooseRegion(r) {
     if (!r) return;
     if (granted() && O) {
-      O.setProfile({ region: r }).then(renderAll, function (e) { console.warn(e.message); });
+      O.setProfile({ region: r }).then(function () {
+        // The form's (folded) region follows, or saving the form for a name
+        // would send its stale "guess from my time zone" and erase this choice.
+        var fr = $('f-region');
+        if (fr) fr.value = r;
+        renderAll();
+      }, function (e) { console.warn(e.message); });
       return;
     }
     // Not stored: the choice goes in the address, and the page starts again with it.
