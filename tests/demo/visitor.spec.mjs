@@ -2,7 +2,7 @@
 // form and the header together, a phone, the keyboard, Japanese. Each test
 // is a problem found by walking through the demo in Chromium.
 import { test, expect } from '@playwright/test';
-import { open, stored, freshVisitor, saveProfile } from './helpers.mjs';
+import { open, stored, freshVisitor, saveProfile, settle } from './helpers.mjs';
 
 test('a region picked in the header survives saving the form for a name', async ({ page }) => {
   await freshVisitor(page);
@@ -41,4 +41,30 @@ test('before a choice, the consent banner leaves the footer reachable (phone and
     }
     await context.close();
   }
+});
+
+test.describe('on a phone, nothing widens the page past the screen', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+  const pageWidth = (page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+  test('a long name without spaces in the greeting', async ({ page }) => {
+    await freshVisitor(page);
+    const name = 'Aiko.Yamamoto.Setagaya@example'.padEnd(40, 'x');
+    await saveProfile(page, { name });
+    await settle(page);
+    // 05:00 on a phone (the rules' preview): the greeting uses the name in either arm of the test.
+    for (const path of ['/?omo_now=05:00&omo_device=mobile', '/privacy/?omo_now=05:00&omo_device=mobile']) {
+      await open(page, path);
+      await expect(page.locator('[data-omo-slot="greeting"]')).toContainText(name);
+      expect(await pageWidth(page), path).toBeLessThanOrEqual(390);
+    }
+  });
+
+  test('"What is stored?" opened on Your data', async ({ page }) => {
+    await freshVisitor(page);
+    await open(page, '/privacy/');
+    await page.locator('omotenashi-controls [data-part="show"]').click();
+    await expect(page.locator('omotenashi-controls pre')).toBeVisible();
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+  });
 });
