@@ -68,3 +68,19 @@ test.describe('on a phone, nothing widens the page past the screen', () => {
     expect(await pageWidth(page)).toBeLessThanOrEqual(390);
   });
 });
+
+test('help at the cart in Japanese names no channel in English', async ({ page }) => {
+  await freshVisitor(page);
+  await saveProfile(page, { channel: 'phone' });
+  await settle(page);
+  // Back at the cart a second time without buying: a person offers help (scenario 5b).
+  for (const path of ['/products/dog-leash/', '/cart/', '/', '/cart/?lang=ja']) {
+    await open(page, path);
+    if (path === '/products/dog-leash/') await page.click('#add-to-cart');
+    await settle(page);
+  }
+  await expect(page.locator('#help-banner')).toBeVisible();
+  // It said "…お手伝いします（phone）。": the profile's value, in English.
+  await expect(page.locator('[data-omo-slot="help"]')).toHaveText('ご注文前のご質問はありませんか？店舗スタッフがお手伝いします。');
+  await expect(page.locator('#help-actions [data-help="phone"]')).toHaveText('電話する');
+});
