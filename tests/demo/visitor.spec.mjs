@@ -43,11 +43,11 @@ test('before a choice, the consent banner leaves the footer reachable (phone and
   }
 });
 
-test.describe('on a phone, nothing widens the page past the screen', () => {
+test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 } });
   const pageWidth = (page) => page.evaluate(() => document.documentElement.scrollWidth);
 
-  test('a long name without spaces in the greeting', async ({ page }) => {
+  test('a long name without spaces in the greeting does not widen the page past the screen', async ({ page }) => {
     await freshVisitor(page);
     const name = 'Aiko.Yamamoto.Setagaya@example'.padEnd(40, 'x');
     await saveProfile(page, { name });
@@ -60,7 +60,16 @@ test.describe('on a phone, nothing widens the page past the screen', () => {
     }
   });
 
-  test('"What is stored?" opened on Your data', async ({ page }) => {
+  test('the region list keeps its name, out of sight', async ({ page }) => {
+    await open(page, '/');
+    // Its visible label is hidden on a phone; display: none took the list's name away too.
+    await expect(page.getByRole('combobox', { name: 'Your store region' })).toBeVisible();
+    await expect(page.locator('.region-picker > span')).not.toBeInViewport();
+    await page.click('#lang-toggle');
+    await expect(page.getByRole('combobox', { name: 'お近くの店舗' })).toBeVisible();
+  });
+
+  test('"What is stored?" opened on Your data does not widen the page past the screen', async ({ page }) => {
     await freshVisitor(page);
     await open(page, '/privacy/');
     await page.locator('omotenashi-controls [data-part="show"]').click();
