@@ -66,6 +66,10 @@
     var api = omo();
     var self = this;
     var w = words();
+    // A render replaces the buttons: the one in focus (the visitor's choice,
+    // made with the keyboard) would leave the focus on <body>.
+    var active = document.activeElement;
+    var focused = active && this.contains(active) ? active.getAttribute('data-part') || 'status' : '';
     this.replaceChildren();
     if (!api) {
       // The runtime may come later (loaded async or by a tag manager): it
@@ -107,6 +111,12 @@
     });
     this.appendChild(bar);
     this.appendChild(pre);
+    // The same button if it is still there, else the new state, in words.
+    if (focused) {
+      var again = this.querySelector('[data-part="' + focused + '"]:not([hidden])') || this.querySelector('[data-part=status]');
+      if (again.tagName !== 'BUTTON') again.tabIndex = -1;
+      again.focus();
+    }
   };
   customElements.define('omotenashi-controls', Controls);
 

@@ -629,6 +629,36 @@ test('visitor controls: consent, what is stored, download, why, forget me', asyn
   expect(errors).toEqual([]);
 });
 
+// A choice made with the keyboard re-renders the controls: the focused button
+// was replaced and the focus fell to <body> (a screen reader lost its place,
+// the next Tab started over). It stays in the controls: on the same button
+// when it is still there, else on the new state in words.
+test('visitor controls keep the keyboard focus across a choice', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/pages/controls.html');
+  await ready(page);
+  const controls = page.locator('#controls');
+  const focused = () => page.evaluate(() => {
+    const e = document.activeElement;
+    return e && e.closest('#controls') ? e.getAttribute('data-part') : e.tagName;
+  });
+  await controls.locator('[data-part=allow]').focus();
+  await page.keyboard.press('Enter');
+  await expect(controls).toHaveAttribute('data-state', 'granted');
+  expect(await focused()).toBe('status');
+  await page.keyboard.press('Tab');
+  expect(await focused()).toBe('deny');
+  await page.keyboard.press('Enter');
+  await expect(controls).toHaveAttribute('data-state', 'denied');
+  expect(await focused()).toBe('status');
+  await controls.locator('[data-part=forget]').focus();
+  await page.keyboard.press('Enter');
+  await expect(controls.locator('[data-part=forgotten]')).toBeVisible();
+  await expect(controls).toHaveAttribute('data-state', 'pending');
+  expect(await focused()).toBe('forget');
+  expect(errors).toEqual([]);
+});
+
 // A page without <html lang> in a Japanese browser: the runtime gives the
 // engine navigator.language, so explain() answers in Japanese; the controls
 // read <html lang> only and stayed English around it.
