@@ -93,3 +93,36 @@ test('help at the cart in Japanese names no channel in English', async ({ page }
   await expect(page.locator('[data-omo-slot="help"]')).toHaveText('ご注文前のご質問はありませんか？店舗スタッフがお手伝いします。');
   await expect(page.locator('#help-actions [data-help="phone"]')).toHaveText('電話する');
 });
+
+test('a consent choice made with the keyboard leaves the focus where the choice shows', async ({ page }) => {
+  const focused = () => page.evaluate(() => {
+    const e = document.activeElement;
+    return e.id || e.className || e.tagName;
+  });
+  // The banner: it hides, and the focus fell to <body> (a screen reader heard nothing of the choice).
+  await open(page, '/');
+  await page.locator('#consent-banner [data-omo-consent="granted"]').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#consent-banner')).toBeHidden();
+  expect(await focused()).toBe('state');
+  await expect(page.locator('.site-footer .state')).toHaveText('Personalization: on');
+  await page.evaluate(() => window.omotenashi.forget());
+
+  // The form's own question ("Allow and save"): the focus goes on to Save.
+  await open(page, '/');
+  await page.fill('#f-name', 'Sora');
+  await page.locator('#profile-form button[type="submit"]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#form-consent [data-omo-consent="granted"]').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#form-status')).toHaveText('Saved, on this device only.');
+  await expect(page.locator('#profile-form button[type="submit"]')).toBeFocused();
+  await page.evaluate(() => window.omotenashi.forget());
+
+  // With a mouse nothing moves: the page does not jump to the footer.
+  await open(page, '/');
+  const y = await page.evaluate(() => window.scrollY);
+  await page.click('#consent-banner [data-omo-consent="denied"]');
+  await expect(page.locator('#consent-banner')).toBeHidden();
+  expect(await page.evaluate(() => window.scrollY)).toBe(y);
+});

@@ -386,12 +386,23 @@
     // Without consent nothing is remembered from page to page, so a capped
     // question ("You may also like") could not be asked rarely: not shown.
     document.documentElement.setAttribute('data-consent', s);
-    var banner = $('consent-banner');
-    if (banner) banner.hidden = !O || s !== 'pending';
     var pill = $('consent-state');
     if (pill) { pill.setAttribute('data-state', s); pill.textContent = t('state.' + s); }
+    var banner = $('consent-banner');
+    if (banner) hideKeepingFocus(banner, !O || s !== 'pending', pill && pill.parentNode);
     var ask = $('form-consent');
-    if (ask) ask.hidden = !(formWaitsForConsent && s === 'pending');
+    if (ask) hideKeepingFocus(ask, !(formWaitsForConsent && s === 'pending'), document.querySelector('#profile-form [type="submit"]'));
+  }
+  // A choice made with the keyboard hides the buttons it was made with: the
+  // focus moves on to where the choice shows (the footer's "Personalization:
+  // on", the form's Save) instead of falling to <body>.
+  function hideKeepingFocus(el, hide, next) {
+    var a = document.activeElement;
+    if (hide && !el.hidden && next && a && el.contains(a) && a.matches(':focus-visible')) {
+      if (!next.matches('button, a[href], input, select')) next.tabIndex = -1;
+      next.focus();
+    }
+    el.hidden = hide;
   }
   function fillForm() {
     var form = $('profile-form');
