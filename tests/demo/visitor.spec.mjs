@@ -2,7 +2,7 @@
 // form and the header together, a phone, the keyboard, Japanese. Each test
 // is a problem found by walking through the demo in Chromium.
 import { test, expect } from '@playwright/test';
-import { open, stored, freshVisitor, saveProfile, settle } from './helpers.mjs';
+import { open, openPersonalized, stored, freshVisitor, saveProfile, settle } from './helpers.mjs';
 
 test('a region picked in the header survives saving the form for a name', async ({ page }) => {
   await freshVisitor(page);
@@ -125,4 +125,18 @@ test('a consent choice made with the keyboard leaves the focus where the choice 
   await page.click('#consent-banner [data-omo-consent="denied"]');
   await expect(page.locator('#consent-banner')).toBeHidden();
   expect(await page.evaluate(() => window.scrollY)).toBe(y);
+});
+
+test.describe('in a Japanese browser', () => {
+  test.use({ locale: 'ja-JP' });
+
+  test('the product picture is named in Japanese, and lists of products use the Japanese comma', async ({ page }) => {
+    await open(page, '/products/cat-tower/');
+    await expect(page.locator('h1')).toHaveText('キャットタワー');
+    // A screen reader heard the picture as "Cat tower".
+    await expect(page.locator('.product-image img')).toHaveAttribute('alt', 'キャットタワー');
+    // Your data: "今週の人気商品 — サーモンドッグフード, まぐろキャットフード, 反射リード".
+    await openPersonalized(page, '/privacy/');
+    await expect(page.locator('#why-list [data-why="seasonal"] .now')).toHaveText(/^[^,]+ — [^,]+、[^,]+、[^,]+$/);
+  });
 });

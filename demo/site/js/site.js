@@ -116,6 +116,7 @@
       el.setAttribute('placeholder', lang === 'ja' && I.ja[k] ? I.ja[k] : originals.get(el));
     });
     document.querySelectorAll('[data-catalog-name]').forEach(function (el) { el.textContent = nameOf(el.getAttribute('data-catalog-name')); });
+    document.querySelectorAll('[data-catalog-alt]').forEach(function (el) { el.alt = nameOf(el.getAttribute('data-catalog-alt')); });
     document.querySelectorAll('[data-catalog-blurb]').forEach(function (el) {
       var p = product(el.getAttribute('data-catalog-blurb'));
       if (p) el.textContent = p.blurb[lang] || p.blurb.en;
@@ -373,7 +374,7 @@
     ['greeting', 'hero', 'seasonal', 'promo', 'after-purchase', 'also-like', 'help'].forEach(function (slot) {
       var d = decision(slot);
       var now = d && d.variant !== 'default' ? (typeof d.text === 'string' ? d.text : d.variant) : t('why.default');
-      if (d && d.items && d.items.length && d.variant !== 'default') now += ' — ' + d.items.map(nameOf).join(', ');
+      if (d && d.items && d.items.length && d.variant !== 'default') now += ' — ' + d.items.map(nameOf).join(lang === 'ja' ? '、' : ', ');
       list.appendChild(h('li', { 'data-why': slot }, [
         h('b', { text: t('why.slot.' + slot) }),
         h('p', { class: 'now', text: now }),
