@@ -139,4 +139,17 @@ test.describe('in a Japanese browser', () => {
     await openPersonalized(page, '/privacy/');
     await expect(page.locator('#why-list [data-why="seasonal"] .now')).toHaveText(/^[^,]+ — [^,]+、[^,]+、[^,]+$/);
   });
+
+  test('"Forget me" and "Why am I seeing this?" have one name each in Japanese', async ({ page }) => {
+    await openPersonalized(page, '/privacy/');
+    // The footer said 忘れて（データを消去）, the promise 「忘れて」ボタン, Your data すべて消去する.
+    const forget = await page.locator('omotenashi-controls [data-part="forget"]').textContent();
+    await expect(page.locator('footer [data-omo-forget]')).toHaveText(forget);
+    // The buttons say なぜこれが表示されているの？, Your data's heading and the promise なぜ表示されるの？
+    const why = await page.locator('omotenashi-why button').first().textContent();
+    await expect(page.locator('[data-i18n="privacy.why"]')).toHaveText(why);
+    await open(page, '/');
+    await expect(page.locator('[data-i18n="promise.forget"]')).toContainText(`「${forget}」`);
+    await expect(page.locator('[data-i18n="promise.why"]')).toContainText(`「${why}」`);
+  });
 });
