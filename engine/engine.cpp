@@ -25,11 +25,15 @@ bool hasControlChars(const std::string& s) {
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x20 || c == 0x7F) return true;
-    // U+0080..U+009F (C1 controls) and U+2028/U+2029 (line/paragraph separators).
+    // U+0080..U+009F (C1 controls); U+2028/U+2029 (line/paragraph separators)
+    // and U+202A..U+202E, U+2066..U+2069 (bidirectional embeddings, overrides
+    // and isolates: a name holding U+202E showed the rest of the greeting
+    // reversed).
     if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0) return true;
-    if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-        (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9))
-      return true;
+    if (c == 0xE2 && i + 2 < s.size()) {
+      unsigned char b = static_cast<unsigned char>(s[i + 1]), t = static_cast<unsigned char>(s[i + 2]);
+      if ((b == 0x80 && t >= 0xA8 && t <= 0xAE) || (b == 0x81 && t >= 0xA6 && t <= 0xA9)) return true;
+    }
   }
   return false;
 }
@@ -820,7 +824,7 @@ std::string Engine::explain(const std::string& slot, int64_t nowMs) const {
     out += w.usedNothing;
   }
   if (!d->reason.experiment.empty()) out += w.testBefore + d->reason.experiment + w.testAfter;
-  out += w.local;
+  if (context_.consent == "granted") out += w.local;   // before consent nothing is kept
   return out;
 }
 

@@ -48,6 +48,12 @@ TEST(Engine, SetProfileValidatesAgainstTheSchema) {
   EXPECT_NE(err.find("too long"), std::string::npos);
   EXPECT_FALSE(e->setProfile(J(R"({"name": "a\u0007b"})"), kMonday1pm, &err));
   EXPECT_NE(err.find("control"), std::string::npos);
+  // Bidirectional overrides, embeddings and isolates turn the text around them.
+  auto named = [](const char* name) { return Json{{"name", std::string("Aiko") + name + "x"}}; };
+  for (const char* bidi : {"\u202a", "\u202e", "\u2066", "\u2069", "\u2028"}) {
+    EXPECT_FALSE(e->setProfile(named(bidi), kMonday1pm, &err)) << bidi;
+    EXPECT_NE(err.find("control"), std::string::npos) << bidi;
+  }
   EXPECT_FALSE(e->setProfile(J(R"({"name": 5})"), kMonday1pm, &err));
   // A value built in C++ (no JSON reader in front): a surrogate or an overlong form is not UTF-8.
   for (const char* bad : {"a\xED\xA0\x80", "\xC0\xAF", "\xE0\x80\xAF"}) {
@@ -61,6 +67,8 @@ TEST(Engine, SetProfileValidatesAgainstTheSchema) {
   EXPECT_EQ(e->profile().fields.at("name"), "愛子");
   EXPECT_TRUE(e->setProfile(J(R"({"name": null})"), kMonday1pm, &err));
   EXPECT_FALSE(e->profile().fields.count("name"));
+  // Marks (U+200E, U+200F), a joiner (U+2060), superscript zero (U+2070): ordinary parts of names.
+  for (const char* ok : {"\u200e", "\u200f", "\u2060", "\u2070"}) EXPECT_TRUE(e->setProfile(named(ok), kMonday1pm, &err)) << ok << err;
 }
 
 TEST(Engine, BadSignalsNameTheField) {
@@ -197,6 +205,13 @@ TEST(Engine, ExplainSpeaksPlainWords) {
   EXPECT_EQ(why.rfind("You told us your name, so we greet you by it.", 0), 0u) << why;
   EXPECT_NE(why.find("name and pet"), std::string::npos) << why;
   EXPECT_NE(e->explain("help", kMonday1pm).find("usual content"), std::string::npos);
+  EXPECT_NE(why.find("All of this is kept only on this device."), std::string::npos) << why;
+  // Before consent nothing is kept: the explanation said it was kept on this device.
+  for (const char* consent : {"pending", "denied"}) {
+    ASSERT_TRUE(e->setContext(Json{{"tzOffsetMinutes", 540}, {"device", "desktop"}, {"consent", consent}}, &err)) << err;
+    std::string hero = e->explain("hero", kMonday1pm);
+    EXPECT_EQ(hero.find("kept"), std::string::npos) << consent << ": " << hero;
+  }
 }
 
 // A Japanese page got English explanations: the rules' why and the engine's
