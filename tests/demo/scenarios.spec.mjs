@@ -345,7 +345,13 @@ test('9. visitor controls: what is stored, why am I seeing this', async ({ page 
   await open(page, '/privacy/');
   const controls = page.locator('omotenashi-controls');
   await controls.locator('[data-part="show"]').click();
-  const pre = controls.locator('pre[data-part="data"]');
+  // In words first, then exactly as stored.
+  const summary = controls.locator('[data-part="summary"]');
+  await expect(summary).toBeVisible();
+  await expect(summary).toContainText('name: Aiko');
+  await expect(summary).toContainText('pet: dog');
+  await controls.locator('[data-part="json"] summary').click();
+  const pre = controls.locator('[data-part="json"] pre');
   await expect(pre).toBeVisible();
   await expect(pre).toContainText('"name": "Aiko"');
   await expect(pre).toContainText('"pet": "dog"');

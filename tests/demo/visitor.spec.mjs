@@ -73,6 +73,7 @@ test.describe('on a phone', () => {
     await freshVisitor(page);
     await open(page, '/privacy/');
     await page.locator('omotenashi-controls [data-part="show"]').click();
+    await page.locator('omotenashi-controls [data-part="json"] summary').click();
     await expect(page.locator('omotenashi-controls pre')).toBeVisible();
     expect(await pageWidth(page)).toBeLessThanOrEqual(390);
   });

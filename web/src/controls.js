@@ -22,7 +22,11 @@
       denied: 'Personalization is off. Nothing about you is stored; only your choice is remembered.',
       allow: 'Allow personalization', deny: 'No thanks', show: 'What is stored?', download: 'Download my data',
       forget: 'Forget me', forgotten: 'Done: everything stored on this device was erased.',
-      unavailable: 'Personalization is not available on this page.', why: 'Why am I seeing this?'
+      unavailable: 'Personalization is not available on this page.', why: 'Why am I seeing this?',
+      nothing: 'Nothing is stored on this device.', told: 'What you told us', viewed: 'Products you looked at',
+      cart: 'In your cart', bought: 'What you bought', visits: 'Visits', first: 'the first on ',
+      tests: 'Tests you take part in', reports: 'Answers waiting to be sent', randomized: ' (randomized on this device; no profile value in them)',
+      json: 'Everything, exactly as stored (JSON)', sep: ', ', locale: 'en'
     },
     ja: {
       pending: 'まだ選択されていません。このページの情報（時間帯や端末）だけで表示を調整し、何も保存しません。',
@@ -30,7 +34,11 @@
       denied: 'パーソナライズはオフです。お客様についての情報は何も保存せず、この選択だけを記録しています。',
       allow: 'パーソナライズを許可する', deny: '許可しない', show: '保存されている内容', download: 'データをダウンロード',
       forget: 'すべて消去する', forgotten: '完了しました：この端末に保存されていた情報はすべて消去されました。',
-      unavailable: 'このページではパーソナライズを利用できません。', why: 'なぜこれが表示されているの？'
+      unavailable: 'このページではパーソナライズを利用できません。', why: 'なぜこれが表示されているの？',
+      nothing: 'この端末には何も保存されていません。', told: 'お客様から伺ったこと', viewed: 'ご覧になった商品',
+      cart: 'カートの中', bought: 'ご購入', visits: 'ご来店', first: '初回 ',
+      tests: '参加しているテスト', reports: '送信待ちの回答', randomized: '件（この端末でランダム化済み。プロフィールの値は含みません）',
+      json: '保存されているすべて（JSON、保存されたとおり）', sep: '、', locale: 'ja-JP'
     }
   };
   function words() { return /^ja([-_]|$)/i.test((document.documentElement.lang || '').trim() || navigator.language) ? TEXT.ja : TEXT.en; }
@@ -44,6 +52,28 @@
   if (typeof MutationObserver !== 'undefined') {
     new MutationObserver(function () { setTimeout(function () { document.dispatchEvent(new Event(LANG_EVENT)); }, 0); })
       .observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+  }
+
+  // "What is stored?": the profile in words, then exactly as stored.
+  function stored(data, w) {
+    var p = data.profile && data.profile.profile;
+    var json = h('details', '', { 'data-part': 'json' });
+    json.appendChild(h('summary', w.json));
+    json.appendChild(h('pre', JSON.stringify(data, null, 2)));
+    if (!p) return [h('p', w.nothing, { 'data-part': 'summary' }), json];
+    var b = p.behavior || {};
+    function date(t) { return new Date(t).toLocaleDateString(w.locale); }
+    function list(o, f) { return Object.keys(o || {}).map(function (k) { return f(k, o[k]); }).filter(Boolean).join(w.sep) || '—'; }
+    var dl = h('dl', '', { 'data-part': 'summary' });
+    [[w.told, list(p.fields, function (k, v) { return k + ': ' + v; })],
+     [w.viewed, list(b.products, function (k, v) { return k + ' (' + v.v + '×, ' + Math.round(v.d) + ' s)'; })],
+     [w.cart, list(b.cart, function (k, v) { return k + ' × ' + v; })],
+     [w.bought, list(b.purchases, function (k, v) { return v.sku + ' (' + date(v.t) + ')'; })],
+     [w.visits, b.visits ? b.visits + ' (' + w.first + date(b.firstVisit) + ')' : '—'],
+     [w.tests, list(p.experiments, function (k, v) { return v >= 0 && k; })],   // arm index, -1: not in it
+     [w.reports, ((p.measure || {}).pending || []).length + w.randomized]
+    ].forEach(function (r) { dl.appendChild(h('dt', r[0])); dl.appendChild(h('dd', r[1])); });
+    return [dl, json];
   }
 
   function Controls() { return Reflect.construct(HTMLElement, [], Controls); }
@@ -90,10 +120,10 @@
     }
     if (state !== 'granted') button(w.allow, 'allow', function () { api.consent('granted'); });
     if (state !== 'denied') button(w.deny, 'deny', function () { api.consent('denied'); });
-    var pre = h('pre', '', { 'data-part': 'data', hidden: '' });
+    var box = h('div', '', { 'data-part': 'data', hidden: '' });
     button(w.show, 'show', function () {
-      pre.textContent = JSON.stringify(api.exportData(), null, 2);
-      pre.hidden = !pre.hidden;
+      box.replaceChildren.apply(box, stored(api.exportData(), w));
+      box.hidden = !box.hidden;
     });
     button(w.download, 'download', function () {
       var blob = new Blob([JSON.stringify(api.exportData(), null, 2)], { type: 'application/json' });
@@ -110,7 +140,7 @@
       });
     });
     this.appendChild(bar);
-    this.appendChild(pre);
+    this.appendChild(box);
     // The same button if it is still there, else the new state, in words.
     if (focused) {
       var again = this.querySelector('[data-part="' + focused + '"]:not([hidden])') || this.querySelector('[data-part=status]');

@@ -614,9 +614,14 @@ test('visitor controls: consent, what is stored, download, why, forget me', asyn
   await page.evaluate(() => { document.documentElement.lang = 'en'; });
   await expect(page.locator('#why [data-part=why]')).toHaveText('Why am I seeing this?');
   await expect(controls.locator('[data-part=show]')).toHaveText('What is stored?');
-  // What is stored, as text and as a download.
+  // What is stored, in words (it was only the raw JSON), exactly as stored, and as a download.
+  await page.evaluate(() => { window.omotenashi.track('add_to_cart', { sku: 'sku-bed' }); });
   await controls.locator('[data-part=show]').click();
-  await expect(controls.locator('[data-part=data]')).toContainText('"Aiko"');
+  const rows = await controls.locator('[data-part=summary] dt, [data-part=summary] dd').allTextContents();
+  expect(rows.slice(0, 6)).toEqual(['What you told us', 'name: Aiko', 'Products you looked at', '—', 'In your cart', 'sku-bed × 1']);
+  await expect(controls.locator('[data-part=json] pre')).toBeHidden();
+  await controls.locator('[data-part=json] summary').click();
+  await expect(controls.locator('[data-part=json] pre')).toContainText('"Aiko"');
   const [download] = await Promise.all([page.waitForEvent('download'), controls.locator('[data-part=download]').click()]);
   expect(download.suggestedFilename()).toBe('omotenashi-data.json');
   await expect.poll(async () => (await storageSnapshot(page)).databases).toEqual(['/omotenashi']);
