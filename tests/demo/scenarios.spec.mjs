@@ -184,8 +184,13 @@ test('5a. idle at the cart: a person offers help by the visitor\'s channel', asy
   await settle(page);
   await open(page, '/cart/');
   await expect(page.locator('#help-banner')).toBeHidden();
+  const order = await page.locator('#checkout').boundingBox();
   await page.clock.runFor(50_000);
   await expect(page.locator('#help-banner')).toBeVisible();
+  // The offer comes under the order button: nothing the visitor is about to
+  // click moves (it came at the top and pushed the cart and the button down).
+  expect(await page.locator('#checkout').boundingBox()).toEqual(order);
+  expect((await page.locator('#help-banner').boundingBox()).y).toBeGreaterThan(order.y);
   await expect(page.locator('[data-omo-slot="help"]'))
     .toHaveText('Questions before you order? A person from our store can help by phone.');
   await expect(page.locator('#help-actions a[data-help="phone"]')).toHaveAttribute('href', /^tel:/);
