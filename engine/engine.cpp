@@ -718,7 +718,7 @@ bool Engine::eligible(const Variant& v, const Json& attrs, const LocalTime& lt, 
   if (v.hasText) d->text = text.render(attrs);
   if (v.hasImage) {
     d->imageSrc = v.imageSrc;
-    d->imageAlt = v.imageAlt;
+    d->imageAlt = v.altFor(context_.language);
     if (!v.imageSrcset.empty()) d->imageSrcset = v.imageSrcset;
   }
   if (v.hasChannel) d->channel = v.channel.render(attrs);

@@ -210,6 +210,13 @@ void localized(const Obj& o, const char* key, size_t maxLen, Diagnostics* d, Var
   }
 }
 
+// One text of a localized plain-text field: the first (or a plain text) is the fallback.
+void addText(std::string* fallback, std::vector<std::pair<std::string, std::string>>* byLanguage,
+             const std::string& lang, const std::string& text) {
+  if (lang.empty() || byLanguage->empty()) *fallback = text;
+  if (!lang.empty()) byLanguage->emplace_back(lang, text);
+}
+
 void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnostics* d, Variant* v) {
   Obj o(j, ptr, d,
         {"id", "kind", "priority", "when", "segments", "text", "image", "items", "maxItems", "item", "channel",
@@ -243,7 +250,8 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
         bool http = s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0;
         if (!relative && !http) d->error(io.at("src"), "must be a relative path or an http(s) URL");
       }
-      io.str("alt", &v->imageAlt, false, 500);
+      localized(io, "alt", 500, d, v, [](Variant* v, Diagnostics*, const std::string& lang, const std::string& alt,
+                                         const std::string&) { addText(&v->imageAlt, &v->altByLanguage, lang, alt); });
       io.str("srcset", &v->imageSrcset, false, 4096);
       v->hasImage = true;
     }
@@ -279,10 +287,7 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
     v->experiment = arm;
   }
   localized(o, "why", 1000, d, v, [](Variant* v, Diagnostics*, const std::string& lang, const std::string& why,
-                                     const std::string&) {
-    if (lang.empty() || v->whyByLanguage.empty()) v->why = why;
-    if (!lang.empty()) v->whyByLanguage.emplace_back(lang, why);
-  });
+                                     const std::string&) { addText(&v->why, &v->whyByLanguage, lang, why); });
   if (!v->hasText && !v->hasImage && v->items.empty() && !v->hasItem && !v->hasChannel)
     d->error(ptr, "a variant needs something to show: text, image, items, item or channel");
 }
@@ -307,6 +312,7 @@ const T& forLanguage(const std::vector<std::pair<std::string, T>>& byLanguage, c
 
 const Template& Variant::textFor(const std::string& language) const { return forLanguage(textByLanguage, language, text); }
 const std::string& Variant::whyFor(const std::string& language) const { return forLanguage(whyByLanguage, language, why); }
+const std::string& Variant::altFor(const std::string& language) const { return forLanguage(altByLanguage, language, imageAlt); }
 
 bool Schedule::any() const {
   return !from.empty() || !until.empty() || fromHour != 0 || untilHour != 24 || !weekdays.empty() ||

@@ -56,7 +56,9 @@ struct Variant {
   bool hasText = false;
   // The text for a BCP 47 language: exact tag, then its primary subtag, else the first.
   const Template& textFor(const std::string& language) const;
-  std::string imageSrc, imageAlt, imageSrcset;
+  std::string imageSrc, imageAlt, imageSrcset;   // imageAlt: the first language's
+  std::vector<std::pair<std::string, std::string>> altByLanguage;  // "ja" -> alt; empty for plain text
+  const std::string& altFor(const std::string& language) const;   // as textFor
   bool hasImage = false;
   std::vector<std::string> items;      // offer candidates (SKUs)
   Template item;                       // one dynamic item, e.g. "{{behavior.focus}}"

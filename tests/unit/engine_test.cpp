@@ -217,6 +217,26 @@ TEST(Engine, ExplainSpeaksPlainWords) {
 // A Japanese page got English explanations: the rules' why and the engine's
 // own words follow the page's language (English and Japanese built in; the
 // why falls back to its first language, the words to English).
+// A picture's alt text was one string: a Japanese page described the dog in
+// English to a screen reader. It takes one text per language, like text.
+TEST(Engine, ImageAltInThePagesLanguage) {
+  auto e = demo("device-0");
+  std::string err;
+  ASSERT_TRUE(e->setProfile(J(R"({"pet": "dog"})"), kMonday1pm, &err)) << err;
+  for (const auto& [lang, alt] : std::vector<std::pair<const char*, const char*>>{
+           {"ja-JP", "ボールを持った元気な犬"}, {"en", "A happy dog with a ball"}, {"fr", "A happy dog with a ball"}}) {
+    ASSERT_TRUE(e->setContext(Json{{"tzOffsetMinutes", 540}, {"language", lang}}, &err)) << err;
+    auto d = e->decide("hero", kMonday1pm);
+    ASSERT_TRUE(d && d->imageAlt) << lang;
+    EXPECT_EQ(*d->imageAlt, alt) << lang;
+  }
+  Diagnostics diags;
+  EXPECT_FALSE(Ruleset::compileText(R"({"version":1,"site":"s","slots":{"a":{"variants":[
+    {"id":"x","image":{"src":"/a.svg","alt":{"ja":5}}}]}}})", &diags));
+  ASSERT_FALSE(diags.empty());
+  EXPECT_EQ(diags.list()[0].pointer, "/slots/a/variants/0/image/alt/ja");
+}
+
 TEST(Engine, ExplainsInThePagesLanguage) {
   auto e = demo("device-0");
   std::string err;
