@@ -595,8 +595,10 @@ test('visitor controls: consent, what is stored, download, why, forget me', asyn
   await controls.locator('[data-part=allow]').click();
   await expect(controls).toHaveAttribute('data-state', 'granted');
   await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
-  // "Why am I seeing this?" beside the personalized slot, in plain words.
+  // "Why am I seeing this?" beside the personalized slot, in plain words,
+  // named after what it explains (all of a page's were named the same).
   await expect(page.locator('#why')).toBeVisible();
+  await expect(page.locator('#why [data-part=why]')).toHaveAccessibleName('Why am I seeing this? — Welcome back, Aiko');
   await page.locator('#why [data-part=why]').click();
   await expect(page.locator('#why [data-part=explanation]')).toContainText(/name/i);
   // A page switched to Japanese in place: the controls and the engine's explanation follow (they stayed English).
