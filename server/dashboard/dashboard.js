@@ -55,8 +55,11 @@
              signedPct(a.liftLow) + ' to ' + signedPct(a.liftHigh) + ').';
     }).join(' ');
   }
+  // A table in its own box, which scrolls sideways when the table is wider
+  // than the screen (the arms table on a phone) instead of the whole page.
   function table(headers, rows) {
-    var t = el('table');
+    var box = el('div', { class: 'table-scroll' });
+    var t = box.appendChild(el('table'));
     var tr = el('tr');
     headers.forEach(function (h) { tr.appendChild(el('th', null, h)); });
     t.appendChild(tr);
@@ -65,7 +68,7 @@
       r.forEach(function (c, i) { row.appendChild(el('td', i > 0 ? { class: 'num' } : null, c)); });
       t.appendChild(row);
     });
-    return t;
+    return box;
   }
 
   // One chart: x = window start, ticks and legend named by the windows
@@ -82,7 +85,7 @@
     var data = [xs];
     var opts = {
       title: title,
-      width: Math.min(940, out.clientWidth || 940),
+      width: chartWidth(),
       height: 280,
       scales: {
         // Half a week of margin on both sides, so a single window is not drawn on the edge.
@@ -152,11 +155,23 @@
     });
     var box = el('div', { class: 'chart' });
     parent.appendChild(box);
-    new uPlot(opts, data, box);
+    plots.push(new uPlot(opts, data, box));
   }
 
+  // Charts as wide as the results (at most 940 px), again when the window
+  // changes size (a phone turned).
+  var plots = [];
+  function chartWidth() { return Math.min(940, out.clientWidth || 940); }
+  var resizeTimer = 0;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      plots.forEach(function (u) { u.setSize({ width: chartWidth(), height: 280 }); });
+    }, 100);
+  });
+
   function render(body) {
-    out.textContent = '';
+    clearResults();
     document.getElementById('k').textContent = body.k;
     if (body.label) out.appendChild(el('p', { class: 'label', role: 'status' }, body.label));
     out.appendChild(el('p', { class: 'meta' }, 'Site ' + body.site + ', current window ' + body.currentWindow +
@@ -218,6 +233,12 @@
     });
   }
 
+  function clearResults() {
+    plots.forEach(function (u) { u.destroy(); });
+    plots = [];
+    out.textContent = '';
+  }
+
   function load() {
     var site = document.getElementById('site').value.trim();
     var token = document.getElementById('token').value.trim();
@@ -228,7 +249,7 @@
         return res.json().then(function (body) { return { status: res.status, body: body }; });
       })
       .then(function (r) {
-        if (r.status === 401) { statusEl.textContent = 'Wrong token.'; out.textContent = ''; return; }
+        if (r.status === 401) { statusEl.textContent = 'Wrong token.'; clearResults(); return; }
         if (r.status !== 200) { statusEl.textContent = (r.body && r.body.error) || ('Error ' + r.status); return; }
         statusEl.textContent = '';
         render(r.body);

@@ -1,0 +1,36 @@
+// The owner's dashboard (/dashboard) beyond scenario 10.
+import { test, expect } from '@playwright/test';
+
+const TOKEN = process.env.DEMO_TOKEN;
+const link = (site, token) => '/dashboard#site=' + encodeURIComponent(site) + '&token=' + encodeURIComponent(token);
+
+test.beforeEach(() => {
+  test.skip(!TOKEN, 'needs the collector token (tests/demo/run sets DEMO_TOKEN)');
+});
+
+async function openResults(page) {
+  await page.goto(link('petshop', TOKEN));
+  await expect(page.locator('#results h2')).toHaveCount(3, { timeout: 15_000 });
+}
+
+test('dashboard on a phone: the page is no wider than the screen, tables scroll in their own box', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openResults(page);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // The arms table is wider than a phone: it scrolls inside its box.
+  const box = page.locator('#results .table-scroll').first();
+  expect(await box.evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true);
+  expect(await chartsFit(page)).toBe(true);
+});
+
+test('dashboard on a phone turned upright: the charts shrink with the page', async ({ page }) => {
+  await page.setViewportSize({ width: 844, height: 390 });
+  await openResults(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => chartsFit(page)).toBe(true);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});
+
+// Every chart no wider than the results.
+const chartsFit = (page) => page.locator('#results .chart').evaluateAll((els) => els.length > 0 &&
+  els.every((e) => e.querySelector('.uplot').getBoundingClientRect().width <= document.getElementById('results').clientWidth));
