@@ -31,6 +31,18 @@ test('dashboard on a phone turned upright: the charts shrink with the page', asy
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
 
+test('dashboard: no console error and no failed request on load (no /favicon.ico)', async ({ page }) => {
+  const problems = [];
+  // Chromium asks for /favicon.ico on its own (Playwright reports no such
+  // request): its 404 shows only as a console error, at the icon's URL.
+  page.on('console', (m) => { if (m.type() === 'error') problems.push('console: ' + m.text() + ' ' + m.location().url); });
+  page.on('pageerror', (e) => problems.push('page: ' + e.message));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(r.status() + ' ' + r.url()); });
+  await openResults(page);
+  await page.waitForTimeout(500);
+  expect(problems).toEqual([]);
+});
+
 // Every chart no wider than the results.
 const chartsFit = (page) => page.locator('#results .chart').evaluateAll((els) => els.length > 0 &&
   els.every((e) => e.querySelector('.uplot').getBoundingClientRect().width <= document.getElementById('results').clientWidth));
