@@ -10,18 +10,24 @@
   var COLORS = ['#2457c5', '#d1495b', '#00798c', '#edae49', '#66a182', '#8d5a97', '#30638e', '#c05800'];
 
   // A link may carry "#site=S&token=T" (the fragment never reaches a
-  // server): it fills the form and is wiped from the address bar. The token
-  // stays in this page's memory only, never in storage: a shop served from
-  // the same origin (--static) could read sessionStorage.
+  // server): it fills the form and is wiped from the address bar, on the
+  // first load and when another such link is opened in the same tab (only
+  // the fragment changes: no reload, a "hashchange"). The token stays in
+  // this page's memory only, never in storage: a shop served from the same
+  // origin (--static) could read sessionStorage.
   var savedSite = sessionStorage.getItem('omotenashi.site');
   if (savedSite) document.getElementById('site').value = savedSite;
-  var fromLink = false;
-  if (location.hash.length > 1) {
+  // Fills the form from the fragment; true when it carried a token.
+  function readLink() {
+    if (location.hash.length <= 1) return false;
     var params = new URLSearchParams(location.hash.slice(1));
-    if (params.get('token')) { document.getElementById('token').value = params.get('token'); fromLink = true; }
+    var token = params.get('token');
+    if (token) document.getElementById('token').value = token;
     if (params.get('site')) document.getElementById('site').value = params.get('site');
-    history.replaceState(null, '', location.pathname);
+    history.replaceState(null, '', location.pathname + location.search);
+    return !!token;
   }
+  var fromLink = readLink();
   sessionStorage.removeItem('omotenashi.token');  // where earlier versions kept it
 
   function el(tag, attrs, text) {
@@ -239,24 +245,28 @@
     out.textContent = '';
   }
 
+  var loads = 0;
   function load() {
     var site = document.getElementById('site').value.trim();
     var token = document.getElementById('token').value.trim();
     sessionStorage.setItem('omotenashi.site', site);
     statusEl.textContent = 'Loading...';
+    var seq = ++loads;   // a later load (another link, a second click) wins over this one
     fetch('/v1/results?site=' + encodeURIComponent(site), { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' })
       .then(function (res) {
         return res.json().then(function (body) { return { status: res.status, body: body }; });
       })
       .then(function (r) {
+        if (seq !== loads) return;
         if (r.status === 401) { statusEl.textContent = 'Wrong token.'; clearResults(); return; }
         if (r.status !== 200) { statusEl.textContent = (r.body && r.body.error) || ('Error ' + r.status); return; }
         statusEl.textContent = '';
         render(r.body);
       })
-      .catch(function (e) { statusEl.textContent = 'Cannot reach the collector: ' + e.message; });
+      .catch(function (e) { if (seq === loads) statusEl.textContent = 'Cannot reach the collector: ' + e.message; });
   }
 
   form.addEventListener('submit', function (e) { e.preventDefault(); load(); });
+  window.addEventListener('hashchange', function () { if (readLink()) load(); });
   if (fromLink) load();
 })();

@@ -43,6 +43,21 @@ test('dashboard: no console error and no failed request on load (no /favicon.ico
   expect(problems).toEqual([]);
 });
 
+test('dashboard: a second link in the same tab loads it, clears "Wrong token." and wipes the token', async ({ page }) => {
+  await page.goto(link('petshop', 'not-the-token'));
+  await expect(page.locator('#status')).toHaveText('Wrong token.');
+  await page.evaluate((h) => { location.hash = h; }, link('petshop', TOKEN).split('#')[1]);
+  await expect(page.locator('#results h2').first()).toContainText('greeting-test', { timeout: 15_000 });
+  await expect(page.locator('#status')).toHaveText('');
+  expect(page.url()).not.toContain('#');
+  expect(page.url()).not.toContain(TOKEN);
+  // And the other way: a wrong token now empties the results.
+  await page.evaluate(() => { location.hash = 'site=petshop&token=wrong-again'; });
+  await expect(page.locator('#status')).toHaveText('Wrong token.');
+  await expect(page.locator('#results')).toBeEmpty();
+  expect(page.url()).not.toContain('wrong-again');
+});
+
 // Every chart no wider than the results.
 const chartsFit = (page) => page.locator('#results .chart').evaluateAll((els) => els.length > 0 &&
   els.every((e) => e.querySelector('.uplot').getBoundingClientRect().width <= document.getElementById('results').clientWidth));
