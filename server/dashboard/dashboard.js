@@ -179,7 +179,9 @@
   function render(body) {
     clearResults();
     document.getElementById('k').textContent = body.k;
-    if (body.label) out.appendChild(el('p', { class: 'label', role: 'status' }, body.label));
+    // The label (--label) describes the collector's data, whatever the site
+    // asked for: shown only above results, not for a site without any.
+    if (body.label && (body.tasks || []).length) out.appendChild(el('p', { class: 'label', role: 'status' }, body.label));
     out.appendChild(el('p', { class: 'meta' }, 'Site ' + body.site + ', current window ' + body.currentWindow +
                                              ', k = ' + body.k + '.'));
     var byTask = {};
@@ -188,7 +190,8 @@
       if (!byTask[t.task]) { byTask[t.task] = []; order.push(t.task); }
       byTask[t.task].push(t);
     });
-    if (!order.length) out.appendChild(el('p', null, 'No reports yet for this site.'));
+    if (!order.length) out.appendChild(el('p', { class: 'empty' }, 'No results for site ' + body.site +
+                                                        ': the collector holds no reports for it (check the site id).'));
     order.forEach(function (name) {
       var entries = byTask[name].sort(function (a, b) { return a.win < b.win ? -1 : 1; });
       var section = el('section');

@@ -58,6 +58,15 @@ test('dashboard: a second link in the same tab loads it, clears "Wrong token." a
   expect(page.url()).not.toContain('wrong-again');
 });
 
+test('dashboard: an unknown site says it has no results, without the SIMULATED label', async ({ page }) => {
+  await page.goto(link('no-such-site', TOKEN));
+  await expect(page.locator('#results')).toContainText('No results for site no-such-site', { timeout: 15_000 });
+  await expect(page.locator('#results .label')).toHaveCount(0);
+  await page.fill('#site', 'petshop');
+  await page.click('#login button[type="submit"]');
+  await expect(page.locator('#results .label')).toContainText('SIMULATED traffic');
+});
+
 // Every chart no wider than the results.
 const chartsFit = (page) => page.locator('#results .chart').evaluateAll((els) => els.length > 0 &&
   els.every((e) => e.querySelector('.uplot').getBoundingClientRect().width <= document.getElementById('results').clientWidth));
