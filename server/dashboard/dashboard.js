@@ -7,7 +7,10 @@
   var form = document.getElementById('login');
   var out = document.getElementById('results');
   var statusEl = document.getElementById('status');
-  var COLORS = ['#2457c5', '#d1495b', '#00798c', '#edae49', '#66a182', '#8d5a97', '#30638e', '#c05800'];
+  // Ten colours told apart at a glance (a region task has nine values), then
+  // they repeat; "unset" (no value given) is always a neutral grey.
+  var COLORS = ['#2457c5', '#d1495b', '#00798c', '#edae49', '#66a182', '#8d5a97', '#c05800', '#e377c2', '#17becf', '#7f6a00'];
+  var UNSET_COLOR = '#9aa0a6';
 
   // A link may carry "#site=S&token=T" (the fragment never reaches a
   // server): it fills the form and is wiped from the address bar, on the
@@ -205,8 +208,10 @@
           (experiment ? (t.arms || []).map(function (a) { return a.arm; }) : t.cells.map(function (c) { return c.label; }))
             .forEach(function (n) { if (names.indexOf(n) < 0) names.push(n); });
         });
-        var series = names.map(function (n, i) {
-          var s = { name: n, color: COLORS[i % COLORS.length], values: [], low: [], high: [] };
+        var colored = 0;
+        var series = names.map(function (n) {
+          var color = n === 'unset' ? UNSET_COLOR : COLORS[colored++ % COLORS.length];
+          var s = { name: n, color: color, values: [], low: [], high: [] };
           released.forEach(function (t) {
             var item = (experiment ? t.arms || [] : t.cells).filter(function (c) { return (c.arm || c.label) === n; })[0];
             s.values.push(item ? (experiment ? item.rate : item.share) : null);

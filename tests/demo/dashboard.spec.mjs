@@ -67,6 +67,35 @@ test('dashboard: an unknown site says it has no results, without the SIMULATED l
   await expect(page.locator('#results .label')).toContainText('SIMULATED traffic');
 });
 
+test('dashboard: each value of a chart has its own colour, "unset" is grey', async ({ page }) => {
+  await openResults(page);
+  const charts = await page.locator('#results section').evaluateAll((sections) => sections.map((s) => ({
+    task: s.querySelector('h2').textContent,
+    series: [...s.querySelectorAll('.u-legend .u-series')].slice(1).map((tr) => ({
+      name: tr.querySelector('.u-label').textContent,
+      color: getComputedStyle(tr.querySelector('.u-marker')).borderLeftColor,
+    })),
+  })));
+  expect(charts.map((c) => c.task.split(' ')[0])).toEqual(['greeting-test', 'pet-mix', 'region-mix']);
+  expect(charts[2].series.length).toBe(9);   // eight regions and "unset"
+  const rgb = (c) => c.match(/\d+/g).map(Number);
+  // Every two series of a chart apart by more than 60 in RGB (two blues were 57 apart).
+  for (const c of charts) {
+    for (let i = 0; i < c.series.length; i++) {
+      for (let j = i + 1; j < c.series.length; j++) {
+        const [a, b] = [rgb(c.series[i].color), rgb(c.series[j].color)];
+        const dist = Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+        expect(dist, `${c.task}: ${c.series[i].name} ${c.series[i].color} vs ${c.series[j].name} ${c.series[j].color}`)
+          .toBeGreaterThan(60);
+      }
+    }
+  }
+  for (const c of charts.slice(1)) {
+    const [r, g, b] = rgb(c.series.find((s) => s.name === 'unset').color);
+    expect(Math.max(r, g, b) - Math.min(r, g, b), c.task + ': unset is grey').toBeLessThan(16);
+  }
+});
+
 // Every chart no wider than the results.
 const chartsFit = (page) => page.locator('#results .chart').evaluateAll((els) => els.length > 0 &&
   els.every((e) => e.querySelector('.uplot').getBoundingClientRect().width <= document.getElementById('results').clientWidth));
