@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -70,6 +71,17 @@ std::string malformed(const httplib::Request& req) {
   if (lengths == 1 && (length.empty() || length.find_first_not_of("0123456789") != std::string::npos))
     return "Content-Length: must be a decimal number of bytes";
   return "";
+}
+
+// True when the request declares a body over `maxBody` bytes (its
+// Content-Length, checked by malformed() first). httplib answers 413 only
+// after reading and dropping that many bytes: a worker waits for a body that
+// may never come, or comes a byte at a time. The connection carries one
+// request (routes()), so the body left unread is never read as another.
+bool overLimit(const httplib::Request& req, size_t maxBody) {
+  std::string length = req.get_header_value("Content-Length");
+  length.erase(0, std::min(length.find_first_not_of('0'), length.size()));  // "000148": 148
+  return length.size() > 18 || (!length.empty() && std::stoull(length) > maxBody);
 }
 
 // True when the static file a GET names (a folder's index.html for a path
@@ -272,8 +284,10 @@ void Collector::stop() {
 
 void Collector::routes(const std::string& staticRoot) {
   httplib::Server& s = *http_;
-  // httplib answers 413 itself when Content-Length is over the limit; bodies
-  // without one (chunked) are checked in postReports.
+  // A Content-Length over the limit is answered 413 before routing
+  // (overLimit()); httplib's own check, after it has read that many bytes,
+  // stays as a backstop. Bodies without one (chunked) are checked in
+  // postReports.
   s.set_payload_max_length(opt_.maxBody);
   // Enough workers for the requests waiting on the group commit: this
   // costs stacks, not CPU.
@@ -291,10 +305,16 @@ void Collector::routes(const std::string& staticRoot) {
   s.set_write_timeout(5);
   // No request log at all: nothing to leak an address through.
   s.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
-  s.set_pre_routing_handler([staticRoot](const httplib::Request& req, httplib::Response& res) {
+  const size_t maxBody = opt_.maxBody;
+  s.set_pre_routing_handler([staticRoot, maxBody](const httplib::Request& req, httplib::Response& res) {
     std::string problem = malformed(req);
     if (!problem.empty()) {
       sendError(res, 400, problem);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (overLimit(req, maxBody)) {
+      res.set_header("Access-Control-Allow-Origin", "*");  // as postReports' own 413: a browser may read it
+      sendError(res, 413, "body: over " + std::to_string(maxBody) + " bytes");
       return httplib::Server::HandlerResponse::Handled;
     }
     if (!staticRoot.empty() && (req.method == "GET" || req.method == "HEAD") &&

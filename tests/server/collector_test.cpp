@@ -405,6 +405,30 @@ TEST_F(CollectorTest, RefusesAMalformedContentLength) {
   EXPECT_EQ(countRows(dbPath), 1);
 }
 
+// A Content-Length over the limit was answered 413 only once httplib had
+// read and dropped that many bytes: a worker waited for a body that never
+// came (until the read timeout), or for as long as a client trickled one
+// (a length of 2^64). Now the 413 comes before any of the body is read.
+TEST_F(CollectorTest, AnOversizeContentLengthIsRefusedBeforeItsBodyIsRead) {
+  startWith();
+  for (const std::string& length : {std::string("65537"), std::string("100000"), std::string("99999999999999999999999"),
+                                    std::string("00000000000000000000000000000070000")}) {
+    auto start = std::chrono::steady_clock::now();
+    // The headers only: no body follows.
+    std::string res = rawExchange(collector->port(), "POST /v1/reports HTTP/1.1\r\nHost: x\r\n"
+                                                     "Content-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n");
+    EXPECT_EQ(res.rfind("HTTP/1.1 413", 0), 0u) << length << " -> " << res;
+    EXPECT_NE(res.find("\r\n\r\n{\"error\":\"body: over 65536 bytes\"}"), std::string::npos) << length << " -> " << res;
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2)) << length;
+  }
+  // At the limit, and with leading zeros, a length is still read as given.
+  const std::string body = batchOf({makeReport(rng)});
+  std::string ok = rawExchange(collector->port(), "POST /v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                                  "Content-Length: 000" + std::to_string(body.size()) + "\r\n\r\n" + body);
+  EXPECT_EQ(ok.rfind("HTTP/1.1 202", 0), 0u) << ok;
+  EXPECT_EQ(countRows(dbPath), 1);
+}
+
 // A multipart/form-data body (what an HTML form posts) made httplib call
 // its empty multipart callbacks: std::bad_function_call, a 500 with an
 // EXCEPTION_WHAT header, and the connection kept open with the rest of the
