@@ -193,15 +193,15 @@ function omoCreate(factory, wasmUrl) {
     }
     o.changed = false;
   }
-  function restoreAll() {
-    document.querySelectorAll('[data-omo-slot]').forEach(function (el) {
-      restore(el);
-      el.removeAttribute('data-omo-variant');
-      el.removeAttribute('data-omo-items');
-      el.setAttribute('data-omo-painted', '');
-      painted.delete(el);
-    });
+  // Shows the element's own content, as a slot without a decision.
+  function unpaint(el) {
+    restore(el);
+    el.removeAttribute('data-omo-variant');
+    el.removeAttribute('data-omo-items');
+    el.setAttribute('data-omo-painted', '');
+    painted.delete(el);
   }
+  function restoreAll() { document.querySelectorAll('[data-omo-slot]').forEach(unpaint); }
   // Text never goes into an element that would run or apply it: a script
   // whose text changes may run (an empty one had not run yet), a style applies.
   function inert(el) { return el.localName !== 'script' && el.localName !== 'style'; }
@@ -273,7 +273,9 @@ function omoCreate(factory, wasmUrl) {
     waiting = false;
     document.querySelectorAll('[data-omo-slot]').forEach(function (el) {
       var d = bySlot[el.getAttribute('data-omo-slot')];
-      if (!d) { el.setAttribute('data-omo-painted', ''); return; }  // not in the rules: stays as it is
+      // Not in the rules: its own content (painted before under another
+      // name, renamed in place: what we painted goes).
+      if (!d) return unpaint(el);
       if (unfinished(el)) return;
       var text = el.querySelector('[data-omo-text]');
       if (!inert(el)) return report('slot "' + d.slot + '" is on a <' + el.localName + '> element, which is never painted', true);

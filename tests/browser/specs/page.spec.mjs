@@ -343,6 +343,25 @@ test('a slot renamed in place with the painted text still in it keeps its own de
   expect(errors).toEqual([]);
 });
 
+// Renamed in place to a name the rules do not declare: no decision paints it,
+// so it kept the old slot's text (the visitor's name, through a denial too)
+// and its data-omo-variant. It shows its own content, as a slot not in the
+// rules does.
+test('a slot renamed in place to a name the rules do not declare shows its own content', async ({ page }) => {
+  const errors = watchConsole(page);
+  await grantedShop(page);
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+  await page.evaluate(() => document.getElementById('greeting').setAttribute('data-omo-slot', 'not-in-the-rules'));
+  await expect(page.locator('#greeting')).toHaveText(DEFAULTS.greeting);
+  await expect(page.locator('#greeting')).not.toHaveAttribute('data-omo-variant');
+  await expect(page.locator('#greeting')).toHaveAttribute('data-omo-painted', '');
+  // Named back: painted again.
+  await page.evaluate(() => document.getElementById('greeting').setAttribute('data-omo-slot', 'greeting'));
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+  expect(errors).toEqual([]);
+});
+
 // An element whose data-omo-slot the page removes is no longer ours: it gets
 // its own content back (it kept the visitor's name, through forget() too),
 // unless the page gave it new content itself.
