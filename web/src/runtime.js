@@ -806,10 +806,11 @@ function omoCreate(factory, wasmUrl) {
       fields[el.name] = el.value === '' ? null : el.value;
       if (el.setCustomValidity) el.setCustomValidity('');
     });
-    api.setProfile(fields).then(function () {
-      // Marked saved only when stored: without consent the fields were checked, not kept.
-      (state === 'granted' ? E.setAttribute : E.removeAttribute).call(form, 'data-omo-saved', '');
-      E.removeAttribute.call(form, 'data-omo-error');
+    declare(fields).then(function (err) {
+      // Marked saved only when stored: without consent the fields were
+      // checked, not kept; a write that failed kept nothing either.
+      (state === 'granted' && store && !err ? E.setAttribute : E.removeAttribute).call(form, 'data-omo-saved', '');
+      (state === 'granted' && err ? E.setAttribute : E.removeAttribute).call(form, 'data-omo-error', 'could not store the profile: ' + err);
     }, function (e) {
       // Submitted before the engine was ready, and it failed to load: submit as without us.
       if (!engine) return HTMLFormElement.prototype.submit.call(form);
@@ -1059,7 +1060,9 @@ function omoCreate(factory, wasmUrl) {
   api._load = function () { return loadModule(null); };
   api.consent = function (next) { return setConsent(next, false, false); };
   api.consentState = function () { return state; };
-  api.setProfile = function (fields) {
+  // setProfile(), resolving with the write's error ('' when stored) for the
+  // profile form, which is marked saved only when the fields are stored.
+  function declare(fields) {
     return api.ready.then(function () {
       if (!fields || typeof fields !== 'object' || Array.isArray(fields)) throw new Error('setProfile: expected an object of profile fields');
       if (!engine) throw new Error('setProfile: the engine is not available');
@@ -1080,9 +1083,10 @@ function omoCreate(factory, wasmUrl) {
       // the page hides does not finish). A failed write is reported as an
       // 'error'; the fields still apply to this page.
       dirty = true;
-      return new Promise(function (resolve) { flush(function () { resolve(); }); });
+      return new Promise(function (resolve) { flush(resolve); });
     });
-  };
+  }
+  api.setProfile = function (fields) { return declare(fields).then(function () {}); };
   api.track = function (type, props) {
     if (typeof type !== 'string' || !type) throw new Error('track: expected an event type');
     var s = Object.create(null), copy;

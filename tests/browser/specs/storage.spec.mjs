@@ -321,17 +321,20 @@ async function rewriteStored(context, text) {
   await page.close();
 }
 
+// An init script: every put throws, as on a full disk, while window.failWrites is set.
+function failingWrites() {
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function () {
+    if (window.failWrites) throw new DOMException('the disk is full', 'QuotaExceededError');
+    return put.apply(this, arguments);
+  };
+}
+
 // A write IndexedDB refuses (a full disk, a quota) is reported, and the
 // profile is written again at the next save: the page is hidden, say.
 test('a failed write is reported and retried at the next save', async ({ baseURL }) => {
   await withBrowser(baseURL, async (b) => {
-    await b.context.addInitScript(() => {
-      const put = IDBObjectStore.prototype.put;
-      IDBObjectStore.prototype.put = function () {
-        if (window.failWrites) throw new DOMException('the disk is full', 'QuotaExceededError');
-        return put.apply(this, arguments);
-      };
-    });
+    await b.context.addInitScript(failingWrites);
     const page = await grantedWithName(b.context);
     const errors = watchConsole(page);
     await page.evaluate(() => {
@@ -349,6 +352,29 @@ test('a failed write is reported and retried at the next save', async ({ baseURL
     await flushed(page);
     expect(JSON.parse(await storedProfile(page)).behavior.cart).toEqual({ 'sku-bed': 1 });
   });
+});
+
+// A profile form is marked saved only when its fields are stored: a write
+// IndexedDB refused marked it saved all the same (setProfile() resolves once
+// the write has ended, stored or not), and a site showing "Saved" on it told
+// the visitor something untrue. It names the problem instead.
+test('a profile form whose write fails is not marked saved', async ({ page }) => {
+  await page.addInitScript(failingWrites);
+  await page.goto('/pages/shop.html');
+  await ready(page);
+  await page.click('#allow');
+  await expect.poll(() => storedProfile(page)).not.toBe(null);
+  await page.evaluate(() => { window.failWrites = true; });
+  await page.fill('#name', 'Ken');
+  await page.click('#save');
+  await expect(page.locator('#profile')).toHaveAttribute('data-omo-error', /could not store the profile: .*the disk is full/);
+  await expect(page.locator('#profile')).not.toHaveAttribute('data-omo-saved', '');
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Ken');   // the fields apply to this page
+  await page.evaluate(() => { window.failWrites = false; });
+  await page.click('#save');
+  await expect(page.locator('#profile')).toHaveAttribute('data-omo-saved', '');
+  await expect(page.locator('#profile')).not.toHaveAttribute('data-omo-error', /./);
+  expect(JSON.parse(await storedProfile(page)).fields).toEqual({ name: 'Ken' });
 });
 
 // IndexedDB refusing to open (a browser's private mode, a broken profile
