@@ -527,11 +527,12 @@ Json Collector::results(const std::string& site, std::string* error) {
           aj["low"] = round6(a.low);
           aj["high"] = round6(a.high);
           if (a.hasLift) {
+            const double low = round6(a.liftLow), high = round6(a.liftHigh);
             aj["lift"] = round6(a.lift);
-            aj["liftLow"] = round6(a.liftLow);
-            aj["liftHigh"] = round6(a.liftHigh);
-            // Whether the arm's 95% lift interval leaves out zero, either way.
-            aj["verdict"] = a.liftLow > 0 ? "better" : a.liftHigh < 0 ? "worse" : "unclear";
+            aj["liftLow"] = low;
+            aj["liftHigh"] = high;
+            // Whether the arm's 95% lift interval, as given, leaves out zero.
+            aj["verdict"] = low > 0 ? "better" : high < 0 ? "worse" : "unclear";
           }
           arms.push_back(std::move(aj));
         }

@@ -58,7 +58,7 @@
     var judged = arms.filter(function (a) { return a.verdict; });
     var clear = judged.filter(function (a) { return a.verdict !== 'unclear'; });
     if (!judged.length) return '';
-    if (!clear.length) return 'No arm differs from the holdout yet: every lift interval includes 0. More weeks of reports, or a larger effect, would tell.';
+    if (!clear.length) return 'No arm differs clearly from the holdout in this week: every lift interval includes 0.';
     return clear.map(function (a) {
       return a.arm + ' converts ' + a.verdict + ' than the holdout: ' + signedPct(a.lift) + ' (95% interval ' +
              signedPct(a.liftLow) + ' to ' + signedPct(a.liftHigh) + ').';

@@ -376,7 +376,7 @@ test('10. the dashboard: which greetings and offers work, with intervals (simula
   await expect(page.locator('#results')).toContainText(/named/);
   await expect(page.locator('#results')).toContainText(/ to /);   // intervals: "low to high"
   // In words, which arm works, or that none is clear yet.
-  await expect(page.locator('#results .verdict').first()).toHaveText(/^(No arm differs from the holdout yet|\w+ converts (better|worse) than the holdout)/);
+  await expect(page.locator('#results .verdict').first()).toHaveText(/^(No arm differs clearly from the holdout|\w+ converts (better|worse) than the holdout)/);
   // The chart's x axis is weeks: the legend names the window under the cursor (it showed an hour of a day).
   const legend = page.locator('#results .u-legend').first();
   await expect(legend).toContainText('Week');

@@ -330,6 +330,29 @@ function failingWrites() {
   };
 }
 
+// A write whose transaction IndexedDB aborts (after the put was accepted) is
+// reported at once, not after the 10 s a write that never answers gets.
+test('a write whose transaction aborts is reported at once', async ({ baseURL }) => {
+  await withBrowser(baseURL, async (b) => {
+    const page = await grantedWithName(b.context);
+    const errors = watchConsole(page);
+    const took = await page.evaluate(() => new Promise((resolve) => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function () {
+        const r = put.apply(this, arguments);
+        this.transaction.abort();
+        return r;
+      };
+      const t0 = performance.now();
+      window.omotenashi.on('error', () => resolve(performance.now() - t0));
+      window.omotenashi.track('add_to_cart', { sku: 'sku-bed' });   // a cart change is stored at once
+    }));
+    expect(took).toBeLessThan(2000);
+    expect(errors).toEqual([expect.stringMatching(/^omotenashi: could not store the profile: /)]);
+    expect(await storedProfile(page)).not.toContain('sku-bed');
+  });
+});
+
 // A write IndexedDB refuses (a full disk, a quota) is reported, and the
 // profile is written again at the next save: the page is hidden, say.
 test('a failed write is reported and retried at the next save', async ({ baseURL }) => {
