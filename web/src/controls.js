@@ -66,7 +66,7 @@
     function list(o, f) { return Object.keys(o || {}).map(function (k) { return f(k, o[k]); }).filter(Boolean).join(w.sep) || '—'; }
     var dl = h('dl', '', { 'data-part': 'summary' });
     [[w.told, list(p.fields, function (k, v) { return k + ': ' + v; })],
-     [w.viewed, list(b.products, function (k, v) { return k + ' (' + v.v + '×, ' + Math.round(v.d) + ' s)'; })],
+     [w.viewed, list(b.products, function (k, v) { return k + ' (' + (v.v ? v.v + '×, ' : '') + Math.round(v.d) + ' s)'; })],
      [w.cart, list(b.cart, function (k, v) { return k + ' × ' + v; })],
      [w.bought, list(b.purchases, function (k, v) { return v.sku + ' (' + date(v.t) + ')'; })],
      [w.visits, b.visits ? b.visits + ' (' + w.first + date(b.firstVisit) + ')' : '—'],

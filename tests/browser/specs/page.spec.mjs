@@ -639,7 +639,12 @@ test('visitor controls: consent, what is stored, download, why, forget me', asyn
   await page.evaluate(() => { window.omotenashi.track('add_to_cart', { sku: 'sku-bed' }); });
   await controls.locator('[data-part=show]').click();
   const rows = await controls.locator('[data-part=summary] dt, [data-part=summary] dd').allTextContents();
-  expect(rows.slice(0, 6)).toEqual(['What you told us', 'name: Aiko', 'Products you looked at', '—', 'In your cart', 'sku-bed × 1']);
+  const row = (label) => rows[rows.indexOf(label) + 1];
+  expect(rows.filter((r, i) => i % 2 === 0)).toEqual(['What you told us', 'Products you looked at', 'In your cart',
+    'What you bought', 'Visits', 'Tests you take part in', 'Answers waiting to be sent']);
+  expect(row('What you told us')).toBe('name: Aiko');
+  expect(row('In your cart')).toBe('sku-bed × 1');
+  expect(row('What you bought')).toBe('—');
   await expect(controls.locator('[data-part=json] pre')).toBeHidden();
   await controls.locator('[data-part=json] summary').click();
   await expect(controls.locator('[data-part=json] pre')).toContainText('"Aiko"');
