@@ -267,7 +267,8 @@
       .then(function (r) {
         if (seq !== loads) return;
         if (r.status === 401) { statusEl.textContent = 'Wrong token.'; clearResults(); return; }
-        if (r.status !== 200) { statusEl.textContent = (r.body && r.body.error) || ('Error ' + r.status); return; }
+        // An error (a bad site id, say) clears the results: they were the previous site's.
+        if (r.status !== 200) { statusEl.textContent = (r.body && r.body.error) || ('Error ' + r.status); clearResults(); return; }
         statusEl.textContent = '';
         render(r.body);
       })

@@ -99,3 +99,12 @@ test('dashboard: each value of a chart has its own colour, "unset" is grey', asy
 // Every chart no wider than the results.
 const chartsFit = (page) => page.locator('#results .chart').evaluateAll((els) => els.length > 0 &&
   els.every((e) => e.querySelector('.uplot').getBoundingClientRect().width <= document.getElementById('results').clientWidth));
+
+// A second link naming a site id the collector refuses (400) showed the error
+// above the previous site's results, as if they were that site's.
+test('dashboard: an error for another site clears the results shown', async ({ page }) => {
+  await openResults(page);
+  await page.goto(link('no such site!', TOKEN));
+  await expect(page.locator('#status')).toContainText('site');
+  await expect(page.locator('#results h2')).toHaveCount(0);
+});
