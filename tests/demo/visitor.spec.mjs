@@ -33,6 +33,10 @@ test('before a choice, the consent banner leaves the footer reachable (phone and
     for (const path of ['/', '/cart/']) {
       await open(page, path);
       await expect(page.locator('#consent-banner')).toBeVisible();
+      // A landmark a screen reader lists by its question: as a dialog that
+      // never took the focus it was never announced.
+      await expect(page.getByRole('region', { name: /^May this shop remember what you like\?/ })).toBeVisible();
+      await expect(page.getByRole('dialog')).toHaveCount(0);
       // On a phone the header's links are folded away: the footer is the only
       // way to "Your data" and the dashboard. The fixed banner covered it.
       expect(await footerReach(page), `${viewport.width}px ${path}`).toEqual([
