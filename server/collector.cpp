@@ -84,6 +84,9 @@ bool overLimit(const httplib::Request& req, size_t maxBody) {
   return length.size() > 18 || (!length.empty() && std::stoull(length) > maxBody);
 }
 
+// The 413's message, for whichever check finds the body too large.
+std::string tooLarge(size_t maxBody) { return "body: over " + std::to_string(maxBody) + " bytes"; }
+
 // True when the static file a GET names (a folder's index.html for a path
 // ending in "/") exists and, with every symlink resolved, is outside `root`
 // (itself resolved). httplib's mount follows symlinks: a link in the shop's
@@ -314,7 +317,7 @@ void Collector::routes(const std::string& staticRoot) {
     }
     if (overLimit(req, maxBody)) {
       res.set_header("Access-Control-Allow-Origin", "*");  // as postReports' own 413: a browser may read it
-      sendError(res, 413, "body: over " + std::to_string(maxBody) + " bytes");
+      sendError(res, 413, tooLarge(maxBody));
       return httplib::Server::HandlerResponse::Handled;
     }
     if (!staticRoot.empty() && (req.method == "GET" || req.method == "HEAD") &&
@@ -324,7 +327,7 @@ void Collector::routes(const std::string& staticRoot) {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  s.set_error_handler([staticRoot](const httplib::Request& req, httplib::Response& res) {
+  s.set_error_handler([staticRoot, maxBody](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     // A static folder asked for without its slash ("/cart") moves to "/cart/",
     // where the mount serves its index.html. Not from "//cart": a Location
@@ -338,11 +341,10 @@ void Collector::routes(const std::string& staticRoot) {
       res.set_header("Location", req.path + "/");
       return;
     }
-    const char* msg = res.status == 413   ? "body: over 65536 bytes"
-                      : res.status == 404 ? "not found"
-                      : res.status == 405 ? "method not allowed"
-                                          : "bad request";
-    sendError(res, res.status, msg);
+    sendError(res, res.status, res.status == 413   ? tooLarge(maxBody)
+                               : res.status == 404 ? "not found"
+                               : res.status == 405 ? "method not allowed"
+                                                   : "bad request");
   });
 
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
@@ -417,7 +419,7 @@ void Collector::postReports(const httplib::Request& req, httplib::Response& res,
     return true;
   });
   if (over || body.size() > opt_.maxBody || res.status == 413) {
-    sendError(res, 413, "body: over " + std::to_string(opt_.maxBody) + " bytes");
+    sendError(res, 413, tooLarge(opt_.maxBody));
     return;
   }
   if (!complete) {
