@@ -173,12 +173,12 @@
       var api = omo();
       var d = api && api.decide(slot);
       self.hidden = !(d && d.variant !== 'default');
-      b.textContent = words().why;
+      var why = b.textContent = words().why;
       // Named after what it explains: a page with several of them read the
       // same "Why am I seeing this?" for each to a screen reader.
       var el = document.querySelector('[data-omo-slot="' + CSS.escape(slot) + '"]');
       var what = el && el.textContent.trim().slice(0, 80);
-      if (what) b.setAttribute('aria-label', words().why + ' — ' + what); else b.removeAttribute('aria-label');
+      if (what) b.setAttribute('aria-label', why + ' — ' + what); else b.removeAttribute('aria-label');
       if (!p.hidden && api) p.textContent = api.explain(slot);
     };
     document.addEventListener('omotenashi:decision', this._update);
