@@ -510,7 +510,10 @@ void Engine::buildAttributes() const {
   const Profile& p = profile_;
   Json a = Json::object();
   Json prof = Json::object();
-  for (const auto& [k, v] : p.fields) prof[k] = v;
+  // A stored value setProfile() would now refuse (kept from an earlier
+  // version, or relayed whole from another tab) stays stored but unused.
+  for (const auto& [k, v] : p.fields)
+    if (!hasControlChars(v)) prof[k] = v;
   a["profile"] = prof;
 
   Json ctx = Json::object();
@@ -522,8 +525,7 @@ void Engine::buildAttributes() const {
   ctx["referrer"] = context_.referrer;
   ctx["consent"] = context_.consent;
   // The declared region, else the page's, else a guess from the time zone.
-  auto region = p.fields.find("region");
-  std::string r = region != p.fields.end() ? region->second : context_.region;
+  std::string r = prof.value("region", context_.region);
   if (r.empty() && !context_.timeZone.empty())
     for (const auto& [zone, name] : rules_->regionTimeZones)
       if (zone == context_.timeZone) {

@@ -71,6 +71,27 @@ TEST(Engine, SetProfileValidatesAgainstTheSchema) {
   for (const char* ok : {"\u200e", "\u200f", "\u2060", "\u2070"}) EXPECT_TRUE(e->setProfile(named(ok), kMonday1pm, &err)) << ok << err;
 }
 
+TEST(Engine, AStoredNameWithBidiControlsIsKeptButNotShown) {
+  // A profile stored before the bidi check (or relayed whole from another
+  // tab) holds a name with U+202E: it loads and is kept as stored, but the
+  // engine decides as if the name were not given, so it never reaches a page.
+  auto e = demo();
+  std::string err;
+  ASSERT_TRUE(e->setProfile(J(R"({"name": "Aiko", "pet": "cat"})"), kMonday1pm, &err)) << err;
+  std::string stored = e->saveProfile();
+  const std::string from = "\"name\":\"Aiko\"";
+  ASSERT_NE(stored.find(from), std::string::npos) << stored;
+  stored.replace(stored.find(from), from.size(), "\"name\":\"Ai\\u202eko\"");
+  ASSERT_TRUE(e->loadProfile(stored, kMonday1pm, &err)) << err;
+  EXPECT_EQ(e->profile().fields.at("name"), "Ai\u202eko");   // nothing lost
+  EXPECT_FALSE(e->attributes(kMonday1pm)["profile"].contains("name"));
+  EXPECT_EQ(e->attributes(kMonday1pm)["profile"]["pet"], "cat");
+  for (const auto& d : e->decideAll(kMonday1pm)) {
+    EXPECT_EQ(d.toJson().dump().find("\u202e"), std::string::npos) << d.toJson().dump();
+    EXPECT_EQ(d.toJson().dump().find("\xE2\x80\xAE"), std::string::npos) << d.toJson().dump();
+  }
+}
+
 TEST(Engine, BadSignalsNameTheField) {
   auto e = demo();
   std::string err;
