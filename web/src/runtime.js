@@ -186,12 +186,14 @@ function omoCreate(factory, wasmUrl) {
       el.replaceChildren.apply(el, o.nodes.map(function (n) { return n.cloneNode(true); }));
       if (o.img) o.img = el.querySelector('img');  // the clone of the original image
     }
-    if (o.img) {
-      ['src', 'srcset', 'alt'].forEach(function (a, i) {
-        if (o.attrs[i] === null) o.img.removeAttribute(a); else o.img.setAttribute(a, o.attrs[i]);
-      });
-    }
+    if (o.img) imageBack(o);
     o.changed = false;
+    o.text = o.src = null;
+  }
+  function imageBack(o) {
+    ['src', 'srcset', 'alt'].forEach(function (a, i) {
+      if (o.attrs[i] === null) o.img.removeAttribute(a); else o.img.setAttribute(a, o.attrs[i]);
+    });
   }
   // Shows the element's own content, as a slot without a decision.
   function unpaint(el) {
@@ -226,35 +228,36 @@ function omoCreate(factory, wasmUrl) {
       if (typeof im.srcset === 'string' && im.srcset && safeSrcset(im.srcset)) img.setAttribute('srcset', im.srcset);
       else img.removeAttribute('srcset');
       img.setAttribute('alt', typeof im.alt === 'string' ? im.alt : '');
+      o.src = im.src;
       o.changed = true;
     }
     if (typeof d.text === 'string' && el.tagName !== 'IMG') {
       // An element holding an image keeps it: text goes to its
       // [data-omo-text] child, or is not shown.
       var target = el.querySelector('[data-omo-text]') || (o.img ? null : el);
-      if (target) { target.textContent = d.text; o.changed = true; }
+      if (target) {
+        o.text = [target, Array.prototype.slice.call(target.childNodes), d.text];
+        target.textContent = d.text;
+        o.changed = true;
+      }
     }
     el.setAttribute('data-omo-variant', d.variant);
     if (d.items && d.items.length) el.setAttribute('data-omo-items', d.items.join(' '));
     else el.removeAttribute('data-omo-items');
-    o.ours = content(el);
     return true;
   }
-  // What an element shows, to tell whether it still shows what was painted.
-  function content(el) { return el.tagName === 'IMG' ? el.getAttribute('src') : el.innerHTML; }
   // data-omo-slot changed in place by the page: a new name (a list re-rendered
   // without keys) makes a new slot; no name, an element of the page's own.
-  // Content the page gave it is its default now; content still as painted
-  // was ours, so the default stays the element's own, saved before painting.
+  // What it shows then is its default, except what is still as painted: that
+  // was ours, so the text and image go back to the element's own. A part the
+  // page changed in the same update (a badge) stays the page's.
   function slotChanged(el) {
-    var o = originals.get(el), name = el.getAttribute('data-omo-slot');
-    var ours = o && o.changed && content(el) === o.ours;
+    var o = originals.get(el) || {}, t = o.text;
     painted.delete(el);
-    if (name === null) {
-      if (ours) restore(el);
-      ['data-omo-variant', 'data-omo-items', 'data-omo-painted'].forEach(el.removeAttribute, el);
-    }
-    if (!ours || name === null) originals.delete(el);
+    originals.delete(el);
+    if (t && t[0].textContent === t[2]) t[0].replaceChildren.apply(t[0], t[1]);
+    if (o.src && o.img.getAttribute('src') === o.src) imageBack(o);
+    if (!el.hasAttribute('data-omo-slot')) ['data-omo-variant', 'data-omo-items', 'data-omo-painted'].forEach(el.removeAttribute, el);
   }
   // While the document loads, the parser may still be filling an element (the
   // network paused inside it): painted now, the rest of its content would be

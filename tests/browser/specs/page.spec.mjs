@@ -343,6 +343,41 @@ test('a slot renamed in place with the painted text still in it keeps its own de
   expect(errors).toEqual([]);
 });
 
+// An app that re-renders a slot under another name and changes another part
+// of it (a badge) in the same update: the page's part is the app's, the
+// painted text is ours. The whole content, our text included, became the new
+// slot's default, and forget() left the visitor's name on the page.
+test('a slot renamed in place with a part changed by the app keeps its own text as default', async ({ page }) => {
+  const errors = watchConsole(page);
+  await pageVariant(page, 'badge', 'shop', (html) => html.replace('<h1 data-omo-slot="greeting" id="greeting">Welcome to the shop</h1>',
+    '<h1 data-omo-slot="greeting" id="greeting"><span data-omo-text>Welcome to the shop</span> <b id="badge">New</b></h1>'));
+  await page.goto('/pages/badge.html');
+  await ready(page);
+  await grant(page);
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko New');
+  await page.evaluate(() => {
+    document.getElementById('greeting').setAttribute('data-omo-slot', 'promo');
+    document.getElementById('badge').textContent = 'Sale';
+  });
+  // The promo slot shows its default (no product studied): the element's own text, the app's badge.
+  await expect(page.locator('#greeting')).toHaveText('Welcome to the shop Sale');
+  await page.evaluate(() => window.omotenashi.track('view', { sku: 'sku-bed' }));
+  await expect(page.locator('#greeting [data-omo-text]')).toHaveText(await page.locator('#promo').textContent());
+  await expect(page.locator('#badge')).toHaveText('Sale');
+  await page.evaluate(() => window.omotenashi.forget());
+  await expect(page.locator('#greeting')).toHaveText('Welcome to the shop Sale');
+  // Unnamed by the app after another update: its own text back, the badge kept.
+  await page.evaluate(() => window.omotenashi.consent('granted').then(() => window.omotenashi.track('view', { sku: 'sku-bed' })));
+  await expect(page.locator('#greeting [data-omo-text]')).toHaveText(await page.locator('#promo').textContent());
+  await page.evaluate(() => {
+    document.getElementById('greeting').removeAttribute('data-omo-slot');
+    document.getElementById('badge').textContent = 'Gone';
+  });
+  await expect(page.locator('#greeting')).toHaveText('Welcome to the shop Gone');
+  expect(errors).toEqual([]);
+});
+
 // Renamed in place to a name the rules do not declare: no decision paints it,
 // so it kept the old slot's text (the visitor's name, through a denial too)
 // and its data-omo-variant. It shows its own content, as a slot not in the
