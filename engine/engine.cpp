@@ -44,22 +44,34 @@ bool hasControlChars(const std::string& s) {
 struct Words {
   const char *usual, *holdout, *matched, *appliedBefore, *usedBefore, *end, *usedNothing, *testBefore, *testAfter,
       *local, *comma, *lastComma, *noSlotBefore, *noSlotAfter;
+  // What conditions read, as topics (kContextTopics): the time of day, the day and
+  // season, the device, the region, the language, the page, consent,
+  // behaviour on the site, this visit.
+  const char* topics[9];
 };
+// The topic of each context attribute a condition may read.
+constexpr std::pair<const char*, int> kContextTopics[] = {
+    {"hour", 0},   {"minute", 0},   {"weekday", 1},  {"date", 1},     {"month", 1},    {"season", 1},
+    {"device", 2}, {"region", 3},   {"language", 4}, {"path", 5},     {"referrer", 5}, {"consent", 6}};
 constexpr Words kEnglish = {
     "Nothing personal applies here right now, so you see the shop's usual content.",
     "This device is in the small holdout group that sees the shop's usual content, so the shop can measure what "
     "personalization adds.",
     "You see this because it matched what the shop set up for visitors like you.",
-    " It applied because: ", " It used what you told us: ", ".", " It used nothing you told us about yourself.",
+    " It depends on ", " It used what you told us: ", ".", " It used nothing you told us about yourself.",
     " This is one version of a test the shop runs (", ").", " All of this is kept only on this device.", ", ", " and ",
-    "There is no personalized area called \"", "\" on this site."};
+    "There is no personalized area called \"", "\" on this site.",
+    {"the time of day", "the day and season", "your type of device", "your region", "your language",
+     "the page and how you came to it", "your consent", "what you have done on this site", "this visit"}};
 constexpr Words kJapanese = {
     "今はお客様に合わせた内容がないため、ショップの通常の内容を表示しています。",
     "この端末は、パーソナライズの効果を測るために通常の内容を表示する少数のグループに入っています。",
     "ショップがお客様のような方に向けて用意した条件に合ったため、表示しています。",
     "適用された条件：", "使った情報（お客様から伺ったもの）：", "。", "お客様について伺った情報は使っていません。",
     "ショップが実施しているテストの一つのパターンです（", "）。", "これらはすべてこの端末の中だけに保存されています。",
-    "、", "、", "このサイトに「", "」というパーソナライズ枠はありません。"};
+    "、", "、", "このサイトに「", "」というパーソナライズ枠はありません。",
+    {"時間帯", "日付や季節", "端末の種類", "地域", "言語", "ご覧のページとアクセス元", "ご同意",
+     "このサイトでのご利用状況", "今回のご訪問"}};
 
 const Words& wordsFor(const std::string& language) {
   return js::lowerAscii(language.substr(0, language.find('-'))) == "ja" ? kJapanese : kEnglish;
@@ -817,7 +829,29 @@ std::string Engine::explain(const std::string& slot, int64_t nowMs) const {
   // we greet you by it."): it stands as written.
   std::string out = d->reason.why.empty() ? w.matched : d->reason.why;
   if (&w == &kJapanese && static_cast<unsigned char>(out.back()) < 0x80) out += ' ';   // an English why
-  if (!d->reason.conditions.empty()) out += w.appliedBefore + joinWords(d->reason.conditions, w) + w.end;
+  // What the variant's conditions read, as topics; declared fields are said below.
+  bool topic[9] = {};
+  const Variant* v = nullptr;
+  for (const auto& x : rules_->slot(slot)->variants)
+    if (x.id == d->variant) v = &x;
+  auto mark = [&](const Condition& c) {
+    for (const auto& p : c.paths()) {
+      if (p.rfind("behavior.", 0) == 0) topic[7] = true;
+      if (p.rfind("session.", 0) == 0) topic[8] = true;
+      if (p.rfind("context.", 0) == 0)
+        for (const auto& [key, t] : kContextTopics)
+          if (p.compare(8, std::string::npos, key) == 0) topic[t] = true;
+    }
+  };
+  mark(v->when);
+  for (const auto& seg : v->segments) mark(rules_->segments.find(seg)->second);
+  const Schedule& s = v->schedule;
+  topic[0] |= s.fromHour != 0 || s.untilHour != 24;
+  topic[1] |= !s.from.empty() || !s.until.empty() || !s.weekdays.empty() || !s.seasons.empty();
+  std::vector<std::string> topics;
+  for (int t = 0; t < 9; ++t)
+    if (topic[t]) topics.push_back(w.topics[t]);
+  if (!topics.empty()) out += w.appliedBefore + joinWords(topics, w) + w.end;
   if (!d->reason.fields.empty()) {
     std::vector<std::string> names;
     for (const auto& f : d->reason.fields) names.push_back(f.substr(8));

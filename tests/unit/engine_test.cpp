@@ -264,7 +264,7 @@ TEST(Engine, ExplainsInThePagesLanguage) {
   ASSERT_TRUE(e->setProfile(J(R"({"name": "Aiko", "pet": "dog"})"), kMonday1pm, &err)) << err;
   ASSERT_TRUE(e->setContext(J(R"({"tzOffsetMinutes": 540, "device": "desktop", "language": "ja-JP"})"), &err)) << err;
   std::string ja = e->explain("greeting", kMonday1pm);
-  EXPECT_EQ(ja.rfind("お名前を教えていただいたので、お名前でごあいさつしています。適用された条件：", 0), 0u) << ja;
+  EXPECT_EQ(ja.rfind("お名前を教えていただいたので、お名前でごあいさつしています。使った情報", 0), 0u) << ja;
   EXPECT_NE(ja.find("使った情報（お客様から伺ったもの）：name。"), std::string::npos) << ja;  // the ja text reads no pet
   EXPECT_EQ(e->decide("greeting", kMonday1pm)->reason.why, "お名前を教えていただいたので、お名前でごあいさつしています。");
   EXPECT_EQ(e->explain("nowhere", kMonday1pm), "このサイトに「nowhere」というパーソナライズ枠はありません。");
@@ -277,15 +277,46 @@ TEST(Engine, ExplainsInThePagesLanguage) {
   ASSERT_TRUE(plain);
   Engine p(plain, 1);
   ASSERT_TRUE(p.setContext(J(R"({"device": "desktop", "language": "ja"})"), &err)) << err;
-  EXPECT_EQ(p.explain("a", kMonday1pm).rfind("Because you are on a computer. 適用された条件：", 0), 0u) << p.explain("a", kMonday1pm);
+  EXPECT_EQ(p.explain("a", kMonday1pm).rfind("Because you are on a computer. 適用された条件：端末の種類。", 0), 0u)
+      << p.explain("a", kMonday1pm);
 
   for (const char* lang : {"en-GB", "fr"}) {
     std::string ctx = std::string("{\"tzOffsetMinutes\": 540, \"language\": \"") + lang + "\"}";
     ASSERT_TRUE(e->setContext(J(ctx.c_str()), &err)) << err;
     std::string en = e->explain("greeting", kMonday1pm);
-    EXPECT_EQ(en.rfind("You told us your name, so we greet you by it. It applied because: ", 0), 0u) << lang << ": " << en;
+    EXPECT_EQ(en.rfind("You told us your name, so we greet you by it. It used what you told us: ", 0), 0u) << lang << ": " << en;
     EXPECT_NE(en.find(" It used what you told us: name and pet."), std::string::npos) << en;
   }
+}
+
+// explain() tells a visitor what a personalization depends on in words they
+// know, never the rules' conditions ("behavior.focusDwell $gte 15").
+TEST(Engine, ExplainSaysWhatItDependsOnInWords) {
+  auto e = demo("device-0");
+  std::string err;
+  auto d = studyCatTower(*e, kMonday1pm);
+  ASSERT_EQ(d->variant, "studying");
+  EXPECT_EQ(e->explain("promo", kMonday1pm),
+            "You spent a while looking at this product. It depends on what you have done on this site. It used nothing you told us about yourself. All of this is kept only on this device.");
+  // A schedule's hours and the device (urgent help at 05:00 on a phone).
+  ASSERT_TRUE(e->setContext(J(R"({"tzOffsetMinutes": 540, "device": "mobile", "consent": "granted"})"), &err)) << err;
+  const int64_t fiveAm = kMonday1pm - 8 * kHour;
+  ASSERT_EQ(variant(*e, "help", fiveAm), "urgent-help");
+  EXPECT_NE(e->explain("help", fiveAm).find(" It depends on the time of day and your type of device."),
+            std::string::npos) << e->explain("help", fiveAm);
+  // Conditions on declared fields only: what it used is said once, as the fields.
+  ASSERT_TRUE(e->setProfile(J(R"({"name": "Aiko"})"), kMonday1pm, &err)) << err;
+  std::string greeting = e->explain("greeting", kMonday1pm);
+  EXPECT_EQ(greeting.find("depends on"), std::string::npos) << greeting;
+  EXPECT_NE(greeting.find("It used what you told us: name and pet."), std::string::npos) << greeting;
+  // In Japanese.
+  ASSERT_TRUE(e->setContext(J(R"({"tzOffsetMinutes": 540, "device": "mobile", "language": "ja", "consent": "granted"})"), &err));
+  EXPECT_NE(e->explain("help", fiveAm).find("適用された条件：時間帯、端末の種類。"), std::string::npos)
+      << e->explain("help", fiveAm);
+  // No slot's explanation shows a condition as written in the rules.
+  for (const auto& dd : e->decideAll(kMonday1pm))
+    for (const char* jargon : {"$", "profile.", "behavior.", "context.", "session.", "segment", "schedule"})
+      EXPECT_EQ(e->explain(dd.slot, kMonday1pm).find(jargon), std::string::npos) << dd.slot << ": " << jargon;
 }
 
 TEST(Engine, ReportsOncePerTaskPerClosedWindowWithinBudget) {

@@ -658,7 +658,7 @@ test('visitor controls: consent, what is stored, download, why, forget me', asyn
   // A page switched to Japanese in place: the controls and the engine's explanation follow (they stayed English).
   await page.evaluate(() => { document.documentElement.lang = 'ja'; });
   await expect(page.locator('#why [data-part=why]')).toHaveText('なぜこれが表示されているの？');
-  await expect(page.locator('#why [data-part=explanation]')).toHaveText(/^お名前を伺いました。適用された条件：.*この端末の中だけに保存されています。$/);
+  await expect(page.locator('#why [data-part=explanation]')).toHaveText(/^お名前を伺いました。使った情報（お客様から伺ったもの）：name。.*この端末の中だけに保存されています。$/);
   await expect(controls.locator('[data-part=show]')).toHaveText('保存されている内容');
   await expect(controls.locator('[data-part=status]')).toContainText('パーソナライズはオンです');
   // A locale written as in many lang attributes (ja_JP, not ja-JP) is Japanese too; it was English.
