@@ -158,3 +158,24 @@ test.describe('in a Japanese browser', () => {
     await expect(page.locator('[data-i18n="promise.why"]')).toContainText(`「${why}」`);
   });
 });
+
+test.describe('in a Japanese browser, on a phone', () => {
+  test.use({ locale: 'ja-JP', viewport: { width: 390, height: 844 } });
+
+  test('at 05:00 the greeting adds さん to a name, and not to お客様', async ({ page }) => {
+    const fiveAm = '/?omo_now=05:00&omo_device=mobile';   // the rules' preview
+    const greeting = page.locator('[data-omo-slot="greeting"]');
+    // Urgent, in the shop's red, with or without a name (the red was tied to one variant id).
+    const red = () => greeting.evaluate((e) => getComputedStyle(e).color);
+    await open(page, fiveAm);
+    await expect(greeting).toHaveText('お客様、早起きですね。お急ぎですか？獣医ラインは今つながります。');
+    expect(await red()).toBe('rgb(184, 67, 44)');
+    await freshVisitor(page);
+    await saveProfile(page, { name: '愛子' });
+    await settle(page);
+    await open(page, fiveAm);
+    // It said 「愛子、早起きですね。」: a bare first name, rude from a shop.
+    await expect(greeting).toHaveText('愛子さん、早起きですね。お急ぎですか？獣医ラインは今つながります。');
+    expect(await red()).toBe('rgb(184, 67, 44)');
+  });
+});
