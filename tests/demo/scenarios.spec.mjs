@@ -127,6 +127,44 @@ test('3. studying a product brings a promotion for it, at most once per session'
   expect((await decide(page, 'promo')).variant).toBe('default');
 });
 
+test('3b. the cart charges the price the promotion offered, and only for the product it was offered for', async ({ page }) => {
+  await page.clock.install();
+  await freshVisitor(page);
+  // Bought without an offer: the full price.
+  await open(page, '/products/dog-leash/');
+  await page.click('#add-to-cart');
+  await settle(page);
+  await open(page, '/products/cat-tower/');
+  await page.clock.runFor(17_000);
+  await expect(page.locator('[data-omo-slot="promo"]')).toHaveText('Still thinking it over? Take 10% off this one today.');
+  await expect(page.locator('#promo-price')).toContainText('Today only ¥11,520');
+  await page.click('#add-to-cart');
+  await settle(page);
+  await page.click('#added a');   // View cart
+  await page.waitForSelector('html[data-demo-ready]');
+  // The cart charged ¥12,800 for it: the offer the shop made was not honoured.
+  const tower = page.locator('.cart-line[data-sku="cat-tower"]');
+  await expect(tower.locator('.qty')).toHaveText('Qty 1 · ¥12,800 ¥11,520');
+  await expect(tower.locator('.qty s')).toHaveText('¥12,800');
+  await expect(tower.locator('.offer')).toHaveText('10% off today, as offered');
+  await expect(page.locator('.cart-line[data-sku="dog-leash"] .qty')).toHaveText('Qty 1 · ¥1,680');
+  await expect(page.locator('.cart-line[data-sku="dog-leash"] .offer')).toHaveCount(0);
+  await expect(page.locator('#cart-subtotal')).toHaveText('¥14,480');
+  await expect(page.locator('#cart-discount')).toHaveText('−¥1,280');
+  await expect(page.locator('#cart-total')).toHaveText('¥13,200');
+  await page.click('#lang-toggle');
+  await expect(tower.locator('.offer')).toHaveText('本日限り10%オフ（ご案内した特典）');
+  await expect(page.locator('#cart-discount-label')).toHaveText('本日の特典');
+  await expect(page.locator('#cart-total')).toHaveText('¥13,200');
+  await page.click('#lang-toggle');
+  await shot(page, '03b-cart-honours-promo', { clip: { x: 0, y: 0, width: 1280, height: 620 } });
+
+  // The offer is used by the order: it does not go on to the next one.
+  await page.click('#checkout');
+  await expect(page.locator('#order-done')).toBeVisible();
+  expect(new URL(page.url()).hash).not.toContain('offer=');
+});
+
 test('4. after a purchase: no more offers for it or its buy-once category; next-best actions instead', async ({ page }) => {
   await page.clock.install({ time: new Date('2026-01-15T10:00:00+09:00') });
   if (process.env.DEMO_DEBUG) page.on('console', (m) => console.log('console: ' + m.text()));

@@ -5,7 +5,9 @@
 // What this script stores: nothing, ever. No cookies, no localStorage, no
 // sessionStorage. With consent the cart lives in the engine's profile (which
 // Omotenashi keeps in IndexedDB); without it, the cart, the language and a
-// region choice travel in the page address between pages of this tab.
+// region choice travel in the page address between pages of this tab. The
+// promotions this visitor was shown travel there too, so that the cart
+// charges the price they showed.
 (function () {
   'use strict';
   var O = window.omotenashi || null;
@@ -18,6 +20,12 @@
   var catalog = null;
   var cart = {};          // sku -> quantity
   var order = null;       // the order placed on this page
+  // The promotion's words (demo/rules.json, slot promo, variant "studying")
+  // promise "10% off this one today": the shop's price for a product whose
+  // offer this visitor was shown on a page of this tab.
+  var OFFER_VARIANT = 'studying';
+  var OFFER_PERCENT = 10;
+  var offers = {};        // sku -> true: offers shown (they go along in the address, like a cart before consent)
   var formWaitsForConsent = false;
   var ready = false;
   var $ = function (id) { return document.getElementById(id); };
@@ -40,6 +48,7 @@
     return fill(s, vars);
   }
   function yen(n) { return '¥' + Math.round(n).toLocaleString('en-US'); }
+  function offerPrice(price) { return Math.round(price * (100 - OFFER_PERCENT) / 100); }
   function consent() { return O ? O.consentState() : 'pending'; }
   function granted() { return consent() === 'granted'; }
   function stored() {
@@ -61,7 +70,9 @@
 
   // ------------------------------------------------ state in the address
   // Without consent nothing is stored, so what must survive a page change
-  // (language, a chosen region, the cart) goes along in the link.
+  // (language, a chosen region, the cart) goes along in the link. So do the
+  // offers shown in this tab, with or without consent: the shop has no server
+  // to remember them, and the engine's profile holds no prices.
   function cartString() {
     return Object.keys(cart).filter(function (k) { return cart[k] > 0; }).map(function (k) { return k + '*' + cart[k]; }).join(',');
   }
@@ -71,9 +82,13 @@
     if (lang === 'ja') u.searchParams.set('lang', 'ja'); else u.searchParams.delete('lang');
     if (!granted() && R.source === 'url' && R.region) u.searchParams.set('region', R.region);
     else u.searchParams.delete('region');
+    var parts = [];
     var c = granted() ? '' : cartString();
-    if (c) u.hash = 'cart=' + c;
-    else if (/^#cart=/.test(u.hash)) u.hash = '';
+    if (c) parts.push('cart=' + c);
+    var o = Object.keys(offers).join(',');
+    if (o) parts.push('offer=' + o);
+    if (parts.length) u.hash = parts.join('&');
+    else if (/^#(cart|offer)=/.test(u.hash)) u.hash = '';
     return u;
   }
   function syncAddress() {
@@ -99,6 +114,12 @@
       });
     }
     return c;
+  }
+  function offersFromAddress() {
+    var m = /(?:^#|&)offer=([^&]*)/.exec(location.hash);
+    var o = {};
+    if (m) decodeURIComponent(m[1]).split(',').forEach(function (sku) { if (/^[\w-]+$/.test(sku)) o[sku] = true; });
+    return o;
   }
 
   // ------------------------------------------------------------ language
@@ -224,17 +245,24 @@
     var lines = $('cart-lines');
     if (!lines) return;
     lines.replaceChildren();
-    var subtotal = 0;
+    var subtotal = 0, discount = 0;
     Object.keys(cart).forEach(function (sku) {
       var p = product(sku);
       if (!p) return;
       var q = cart[sku];
-      subtotal += p.price * q;
+      var full = p.price * q;
+      // The price the promotion showed this visitor, for this product only.
+      var paid = offers[sku] ? offerPrice(p.price) * q : full;
+      subtotal += full;
+      discount += full - paid;
       lines.appendChild(h('li', { class: 'cart-line', 'data-sku': sku }, [
         h('img', { src: '/img/products/' + sku + '.svg', alt: '' }),
         h('div', {}, [
           h('a', { class: 'name', href: productUrl(sku), text: nameOf(sku) }),
-          h('div', { class: 'qty', text: t('cart.qty', { n: q }) + ' · ' + yen(p.price * q) })
+          h('div', { class: 'qty', text: t('cart.qty', { n: q }) + ' · ' }, paid < full
+            ? [h('s', { text: yen(full) }), document.createTextNode(' ' + yen(paid))]
+            : [document.createTextNode(yen(full))]),
+          paid < full ? h('div', { class: 'offer', text: t('cart.offer', { pct: OFFER_PERCENT }) }) : null
         ]),
         h('button', { type: 'button', class: 'btn small secondary', 'data-omo-event': 'remove_from_cart', 'data-omo-item': sku,
           'data-omo-quantity': String(q), 'data-remove': sku, text: t('cart.remove') })
@@ -243,10 +271,12 @@
     var empty = subtotal === 0;
     $('cart-empty').hidden = !empty || !!order;
     $('cart-layout').hidden = !!order && empty;
-    var delivery = empty || subtotal >= 5000 ? 0 : 500;
+    var delivery = empty || subtotal - discount >= 5000 ? 0 : 500;
     $('cart-subtotal').textContent = yen(subtotal);
+    $('cart-discount').textContent = '\u2212' + yen(discount);
+    $('cart-discount').hidden = $('cart-discount-label').hidden = !discount;
     $('cart-delivery').textContent = delivery ? yen(delivery) : t('cart.free');
-    $('cart-total').textContent = yen(subtotal + delivery);
+    $('cart-total').textContent = yen(subtotal - discount + delivery);
     $('checkout').disabled = empty;
     $('cart-summary').hidden = empty;
     $('cart-memory').textContent = empty ? '' : granted() ? t('cart.memoryGranted') : t('cart.memoryPage');
@@ -270,6 +300,8 @@
     var n = new Uint32Array(1);
     crypto.getRandomValues(n);
     order = { number: 'OMO-' + String(100000 + n[0] % 900000), lines: cart };
+    // An offer is used by the order that paid its price.
+    Object.keys(cart).forEach(function (sku) { delete offers[sku]; });
     cart = {};
     cartChanged();
   }
@@ -327,9 +359,16 @@
     var sku = d && d.variant !== 'default' && d.items && d.items[0];
     if (!sku || !product(sku)) return;
     var p = product(sku);
+    // Shown to this visitor: the runtime painted the offer's words in this
+    // page's promo block. From now on the cart charges the offered price.
+    var slot = document.querySelector('[data-omo-slot="promo"]');
+    if (d.variant === OFFER_VARIANT && slot && slot.getAttribute('data-omo-variant') === d.variant && !offers[sku]) {
+      offers[sku] = true;
+      syncAddress();
+    }
     if (sku === pageSku) {
       out.appendChild(h('s', { text: yen(p.price) }));
-      out.appendChild(document.createTextNode(' ' + t('promo.price', { price: yen(p.price * 0.9) })));
+      out.appendChild(document.createTextNode(' ' + t('promo.price', { price: yen(offerPrice(p.price)) })));
     } else {
       out.appendChild(h('a', { href: productUrl(sku), text: t('promo.other', { name: nameOf(sku) }) }));
     }
@@ -503,6 +542,7 @@
       if (d.previous === 'forget') {
         // Back to a first visit: nothing of this visit is kept by the page either.
         cart = {};
+        offers = {};
         order = null;
         if (R.source === 'url') R = { region: R.guess, source: R.guess ? 'timezone' : 'none', guess: R.guess, regions: R.regions };
         if (form) form.reset();
@@ -525,6 +565,7 @@
     applyLanguage();
     wire();
     cart = cartFromAddress();
+    offers = offersFromAddress();
     fetch('/data/catalog.json').then(function (r) { return r.json(); }).then(function (c) {
       catalog = c;
       applyLanguage();
