@@ -178,4 +178,31 @@ test.describe('in a Japanese browser, on a phone', () => {
     await expect(greeting).toHaveText('愛子さん、早起きですね。お急ぎですか？獣医ラインは今つながります。');
     expect(await red()).toBe('rgb(184, 67, 44)');
   });
+
+  test('the main picture of the home page is described in Japanese, also after a personal one', async ({ page }) => {
+    const hero = page.locator('img.hero-img');
+    const rug = 'ラグの上で一緒にくつろぐ犬と猫とうさぎ';
+    await open(page, '/');
+    await expect(hero).toHaveAttribute('src', '/img/hero-default.svg');
+    // A screen reader heard "A dog, a cat and a rabbit resting together on a rug" on a Japanese page.
+    await expect(hero).toHaveAttribute('alt', rug);
+    await page.click('#lang-toggle');
+    await expect(hero).toHaveAttribute('alt', 'A dog, a cat and a rabbit resting together on a rug');
+    await page.click('#lang-toggle');
+    await expect(hero).toHaveAttribute('alt', rug);
+    // The dog of the rules, then back to the page's own picture. This page
+    // starts in English: the engine keeps the English alt as the default.
+    await freshVisitor(page);
+    await open(page, '/?lang=en');
+    await page.click('#lang-toggle');
+    await saveProfile(page, { pet: 'dog' });
+    await expect(hero).toHaveAttribute('src', '/img/hero-dog.svg');
+    await expect(hero).toHaveAttribute('alt', 'ボールを持った元気な犬');
+    await page.click('#lang-toggle');
+    await expect(hero).toHaveAttribute('alt', 'A happy dog with a ball');
+    await page.click('#lang-toggle');
+    await page.click('footer [data-omo-forget]');
+    await expect(hero).toHaveAttribute('src', '/img/hero-default.svg');
+    await expect(hero).toHaveAttribute('alt', rug);
+  });
 });

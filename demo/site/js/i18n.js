@@ -1,5 +1,6 @@
-// The demo's Japanese for its static text: elements with data-i18n="key" (the
-// English is in the page itself). Personalized texts come in Japanese from
+// The demo's Japanese for its static text: elements with data-i18n="key", and
+// attributes with data-i18n-alt / data-i18n-placeholder="key" (the English is
+// in the page itself). Personalized texts come in Japanese from
 // demo/rules.json ({"en": ..., "ja": ...}): the runtime reads <html lang>.
 window.omoDemoI18n = {
   ja: {
@@ -17,6 +18,7 @@ window.omoDemoI18n = {
     'region.none': '地域を選んでください',
     'region.choose': '地域を選ぶ…',
     'hero.title': '大切な家族に、いいものを',
+    'hero.alt': 'ラグの上で一緒にくつろぐ犬と猫とうさぎ',
     'hero.cta': '商品を見る',
     'seasonal.region': '{{region}}で人気',
     'seasonal.default': 'いつもの品ぞろえからどうぞ。',

@@ -131,11 +131,7 @@
       var k = el.getAttribute('data-i18n');
       el.textContent = lang === 'ja' && I.ja[k] ? I.ja[k] : originals.get(el);
     });
-    document.querySelectorAll('[data-i18n-placeholder]').forEach(function (el) {
-      if (!originals.has(el)) originals.set(el, el.getAttribute('placeholder') || '');
-      var k = el.getAttribute('data-i18n-placeholder');
-      el.setAttribute('placeholder', lang === 'ja' && I.ja[k] ? I.ja[k] : originals.get(el));
-    });
+    applyAttributes();
     document.querySelectorAll('[data-catalog-name]').forEach(function (el) { el.textContent = nameOf(el.getAttribute('data-catalog-name')); });
     document.querySelectorAll('[data-catalog-alt]').forEach(function (el) { el.alt = nameOf(el.getAttribute('data-catalog-alt')); });
     document.querySelectorAll('[data-catalog-blurb]').forEach(function (el) {
@@ -148,6 +144,24 @@
       b.setAttribute('lang', lang === 'ja' ? 'en' : 'ja');
     }
     if (pageSku && product(pageSku)) document.title = nameOf(pageSku) + ' · ' + (lang === 'ja' ? I.ja.brand : 'Omotenashi Pet Supply');
+  }
+  // Attributes too: data-i18n-alt="key" (or -placeholder) names the key, the
+  // English is the attribute as written. A picture of a slot that the engine
+  // personalized (data-omo-variant) has the rules' alt, already in the page's
+  // language; when it shows its own picture again (forget, another pet), the
+  // page redraws (the slot's attributes are watched) and its alt follows.
+  var I18N_ATTRS = ['placeholder', 'alt'];
+  var attrOriginals = {};   // attribute -> WeakMap(element -> its English)
+  function applyAttributes() {
+    I18N_ATTRS.forEach(function (a) {
+      var english = attrOriginals[a] || (attrOriginals[a] = new WeakMap());
+      document.querySelectorAll('[data-i18n-' + a + ']').forEach(function (el) {
+        if (el.hasAttribute('data-omo-variant')) return;
+        if (!english.has(el)) english.set(el, el.getAttribute(a) || '');
+        var k = el.getAttribute('data-i18n-' + a);
+        el.setAttribute(a, lang === 'ja' && I.ja[k] ? I.ja[k] : english.get(el));
+      });
+    });
   }
   function setStatus(key, warn) {
     var st = $('form-status');
@@ -460,6 +474,7 @@
     if (!catalog || rendering) return;
     rendering = true;
     try {
+      applyAttributes();
       renderConsent();
       renderRegion();
       renderCartCount();
