@@ -205,4 +205,24 @@ test.describe('in a Japanese browser, on a phone', () => {
     await expect(hero).toHaveAttribute('src', '/img/hero-default.svg');
     await expect(hero).toHaveAttribute('alt', rug);
   });
+
+  test('every page has a Japanese title, and the menu a Japanese name', async ({ page }) => {
+    // The tab, the history and a screen reader said "Your cart · Omotenashi Pet Supply".
+    for (const [path, title] of [
+      ['/', 'オモテナシ・ペットサプライ'],
+      ['/cart/', 'カート · オモテナシ・ペットサプライ'],
+      ['/privacy/', 'あなたのデータ · オモテナシ・ペットサプライ'],
+      ['/products/cat-tower/', 'キャットタワー · オモテナシ・ペットサプライ'],
+    ]) {
+      await open(page, path);
+      await expect(page, path).toHaveTitle(title);
+      // The header's links were a navigation named "Main".
+      await expect(page.locator('nav.main-nav'), path).toHaveAttribute('aria-label', 'メインメニュー');
+    }
+    await page.click('#lang-toggle');
+    await expect(page).toHaveTitle('Cat tower · Omotenashi Pet Supply');
+    await open(page, '/cart/?lang=en');
+    await expect(page).toHaveTitle('Your cart · Omotenashi Pet Supply');
+    await expect(page.locator('nav.main-nav')).toHaveAttribute('aria-label', 'Main');
+  });
 });

@@ -1,11 +1,15 @@
 // The demo's Japanese for its static text: elements with data-i18n="key", and
-// attributes with data-i18n-alt / data-i18n-placeholder="key" (the English is
-// in the page itself). Personalized texts come in Japanese from
+// attributes with data-i18n-alt / -placeholder / -aria-label="key" (the English
+// is in the page itself; <title> too). Personalized texts come in Japanese from
 // demo/rules.json ({"en": ..., "ja": ...}): the runtime reads <html lang>.
 window.omoDemoI18n = {
   ja: {
     'brand': 'オモテナシ・ペットサプライ',
     'brand.sub': '全国の店舗とシドニー店',
+    'title.home': 'オモテナシ・ペットサプライ',
+    'title.cart': 'カート · オモテナシ・ペットサプライ',
+    'title.privacy': 'あなたのデータ · オモテナシ・ペットサプライ',
+    'nav.main': 'メインメニュー',
     'nav.home': 'ホーム',
     'nav.shop': '商品',
     'nav.data': 'あなたのデータ',

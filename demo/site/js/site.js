@@ -145,12 +145,13 @@
     }
     if (pageSku && product(pageSku)) document.title = nameOf(pageSku) + ' · ' + (lang === 'ja' ? I.ja.brand : 'Omotenashi Pet Supply');
   }
-  // Attributes too: data-i18n-alt="key" (or -placeholder) names the key, the
-  // English is the attribute as written. A picture of a slot that the engine
-  // personalized (data-omo-variant) has the rules' alt, already in the page's
-  // language; when it shows its own picture again (forget, another pet), the
-  // page redraws (the slot's attributes are watched) and its alt follows.
-  var I18N_ATTRS = ['placeholder', 'alt'];
+  // Attributes too: data-i18n-alt="key" (or -placeholder, -aria-label) names
+  // the key, the English is the attribute as written. A picture of a slot
+  // that the engine personalized (data-omo-variant) has the rules' alt,
+  // already in the page's language; when it shows its own picture again
+  // (forget, another pet), the page redraws (the slot's attributes are
+  // watched) and its alt follows.
+  var I18N_ATTRS = ['placeholder', 'alt', 'aria-label'];
   var attrOriginals = {};   // attribute -> WeakMap(element -> its English)
   function applyAttributes() {
     I18N_ATTRS.forEach(function (a) {
