@@ -225,4 +225,14 @@ test.describe('in a Japanese browser, on a phone', () => {
     await expect(page).toHaveTitle('Your cart · Omotenashi Pet Supply');
     await expect(page.locator('nav.main-nav')).toHaveAttribute('aria-label', 'Main');
   });
+
+  test('the order number ends with a Japanese full stop', async ({ page }) => {
+    await open(page, '/cart/#cart=dog-leash*1');
+    await page.click('#checkout');
+    await expect(page.locator('#order-done')).toBeVisible();
+    // It read 「ご注文番号 OMO-123456. 本日、…」.
+    await expect(page.locator('#order-done p')).toHaveText(/^ご注文番号 OMO-\d{6}。本日、お近くの店舗で梱包します。$/);
+    await page.click('#lang-toggle');
+    await expect(page.locator('#order-done p')).toHaveText(/^Order number OMO-\d{6}\. It will be packed today at your nearest store\.$/);
+  });
 });

@@ -82,7 +82,7 @@ window.omoDemoI18n = {
     'cart.memoryPage': 'パーソナライズがオフのため、カートはこのタブのページ間でURLに載せて運んでいます。保存はされません。',
     'order.thanks': 'ご注文ありがとうございます！',
     'order.number': 'ご注文番号',
-    'order.mail': '本日、お近くの店舗で梱包します。',
+    'order.mail': '。本日、お近くの店舗で梱包します。',
     'help.chat': 'チャットを始める', 'help.phone': '電話する', 'help.email': 'メールを書く',
     'help.urgent': '今すぐ電話：0120-000-000',
     'privacy.title': 'あなたのデータは、あなたが決める',
