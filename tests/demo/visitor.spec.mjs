@@ -236,3 +236,18 @@ test.describe('in a Japanese browser, on a phone', () => {
     await expect(page.locator('#order-done p')).toHaveText(/^Order number OMO-\d{6}\. It will be packed today at your nearest store\.$/);
   });
 });
+
+test('before a choice, the cart does not say that personalization is off', async ({ page }) => {
+  await open(page, '/cart/#cart=dog-leash*1');
+  expect(await page.evaluate(() => window.omotenashi.consentState())).toBe('pending');
+  await expect(page.locator('#consent-state')).toHaveText('not chosen');
+  // It said "Personalization is off, so your cart travels…" while the footer said "not chosen".
+  await expect(page.locator('#cart-memory')).toHaveText(
+    'Until you allow personalization, your cart travels in the page address between pages of this tab. Nothing is stored.');
+  await page.click('#lang-toggle');
+  await expect(page.locator('#cart-memory')).toHaveText(
+    'パーソナライズを許可していただくまで、カートはこのタブのページ間でURLに載せて運んでいます。保存はされません。');
+  await page.click('#consent-banner [data-omo-consent="denied"]');
+  await expect(page.locator('#cart-memory')).toHaveText(
+    'パーソナライズがオフのため、カートはこのタブのページ間でURLに載せて運んでいます。保存はされません。');
+});

@@ -294,7 +294,8 @@
     $('cart-total').textContent = yen(subtotal - discount + delivery);
     $('checkout').disabled = empty;
     $('cart-summary').hidden = empty;
-    $('cart-memory').textContent = empty ? '' : granted() ? t('cart.memoryGranted') : t('cart.memoryPage');
+    var memory = { granted: 'cart.memoryGranted', denied: 'cart.memoryPage', pending: 'cart.memoryPending' }[consent()];
+    $('cart-memory').textContent = empty ? '' : t(memory);
     var done = $('order-done');
     done.hidden = !order;
     if (order) {
