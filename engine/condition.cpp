@@ -4,6 +4,7 @@
 
 #include "jsvalue.h"
 #include "jsregex.h"
+#include "template.h"
 
 namespace omo {
 namespace {
@@ -84,6 +85,8 @@ namespace {
 struct Compiler {
   Diagnostics* diags;
   std::vector<std::string>* paths;
+  const std::vector<std::string>* fields;
+  int inElement = 0;  // inside an $elemMatch: keys are the element's, not attributes
 
   void error(const std::string& ptr, const std::string& msg) {
     if (diags) diags->error(ptr, msg);
@@ -126,7 +129,11 @@ struct Compiler {
           if (dot == std::string::npos) break;
           start = dot + 1;
         }
-        if (paths) paths->push_back(k);
+        if (!inElement) {
+          paths->push_back(k);
+          std::string why = fields ? pathProblem(e.path, *fields) : "";
+          if (!why.empty()) error(p, why);
+        }
         e.value = value(v, p, false, depth + 1);
       }
       node.entries.push_back(std::move(e));
@@ -193,8 +200,11 @@ struct Compiler {
       case Op::ElemMatch:
         if (isOperatorObject(expected))
           n.sub = std::make_unique<ValueMatcher>(value(expected, ptr, false, depth + 1));
-        else
+        else {
+          ++inElement;
           n.subCond = std::make_unique<ConditionNode>(cond(expected, ptr, depth + 1));
+          --inElement;
+        }
         break;
       case Op::Regex: case Op::Regexi: {
         std::string err;
@@ -413,9 +423,10 @@ Condition::~Condition() = default;
 Condition::Condition(Condition&&) noexcept = default;
 Condition& Condition::operator=(Condition&&) noexcept = default;
 
-Condition Condition::compile(const Json& condition, Diagnostics* diags, const std::string& pointer) {
+Condition Condition::compile(const Json& condition, Diagnostics* diags, const std::string& pointer,
+                             const std::vector<std::string>* fields) {
   Condition c;
-  Compiler comp{diags, &c.paths_};
+  Compiler comp{diags, &c.paths_, fields};
   c.root_ = std::make_unique<ConditionNode>(comp.cond(condition, pointer, 0));
   if (condition.is_object())
     for (auto it = condition.begin(); it != condition.end(); ++it)

@@ -31,13 +31,16 @@ class Condition {
   // operator, invalid regex, $in without an array, non-object condition) is
   // reported in `diags` at `pointer`; the compiled condition still evaluates
   // exactly as GrowthBook would, so `diags` may be null for lenient use.
+  // With `fields` (the declared profile fields), every attribute path is
+  // also checked as templates check theirs (pathProblem in template.h).
   static Condition compile(const Json& condition, Diagnostics* diags = nullptr,
-                           const std::string& pointer = "");
+                           const std::string& pointer = "", const std::vector<std::string>* fields = nullptr);
 
   bool eval(const Json& attributes, const SavedGroups& groups) const;
   bool eval(const Json& attributes) const;
 
-  // Attribute paths the condition reads ("profile.pet", ...), in order.
+  // Attribute paths the condition reads ("profile.pet", ...), in order (not
+  // the keys inside an $elemMatch, which are the element's).
   const std::vector<std::string>& paths() const;
   // One readable line per top-level clause, e.g. `profile.pet = "dog"`.
   const std::vector<std::string>& clauses() const;

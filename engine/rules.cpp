@@ -185,14 +185,18 @@ void compileSchedule(const Json& j, const std::string& ptr, Diagnostics* d, Sche
 
 // "text" and "why": a text, or {language: text} with the first as the
 // fallback. add(v, d, language, text, pointer) for each; language "" for a
-// plain text. (A function pointer, not a template: one copy of the loop.)
-using AddText = void (*)(Variant*, Diagnostics*, const std::string&, const std::string&, const std::string&);
-void localized(const Obj& o, const char* key, size_t maxLen, Diagnostics* d, Variant* v, AddText add) {
+// plain text; `fields` are the declared profile fields, for templates. (A
+// function pointer, not a template: one copy of the loop.)
+using Fields = std::vector<std::string>;
+using AddText = void (*)(Variant*, Diagnostics*, const std::string&, const std::string&, const std::string&,
+                         const Fields&);
+void localized(const Obj& o, const char* key, size_t maxLen, Diagnostics* d, Variant* v, const Fields& fields,
+               AddText add) {
   const Json* t = o.get(key);
   if (!t) return;
   if (t->is_string()) {
     std::string text;
-    if (o.str(key, &text, false, maxLen)) add(v, d, std::string(), text, o.at(key));
+    if (o.str(key, &text, false, maxLen)) add(v, d, std::string(), text, o.at(key), fields);
     return;
   }
   if (!t->is_object() || t->empty()) {
@@ -206,7 +210,7 @@ void localized(const Obj& o, const char* key, size_t maxLen, Diagnostics* d, Var
       d->error(tp, "must be a text of at most " + decimal(maxLen) + " characters");
       continue;
     }
-    add(v, d, js::lowerAscii(it.key()), it.value().get<std::string>(), tp);
+    add(v, d, js::lowerAscii(it.key()), it.value().get<std::string>(), tp, fields);
   }
 }
 
@@ -217,7 +221,8 @@ void addText(std::string* fallback, std::vector<std::pair<std::string, std::stri
   if (!lang.empty()) byLanguage->emplace_back(lang, text);
 }
 
-void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnostics* d, Variant* v) {
+void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnostics* d, const Fields& fields,
+                    Variant* v) {
   Obj o(j, ptr, d,
         {"id", "kind", "priority", "when", "segments", "text", "image", "items", "maxItems", "item", "channel",
          "schedule", "cap", "experiment", "why"});
@@ -229,11 +234,11 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
     d->error(o.at("kind"), "must be content, offer or action");
   int64_t pr = 0;
   if (o.integer("priority", &pr, -1000000, 1000000)) v->priority = static_cast<int>(pr);
-  if (const Json* w = o.get("when")) v->when = Condition::compile(*w, d, o.at("when"));
+  if (const Json* w = o.get("when")) v->when = Condition::compile(*w, d, o.at("when"), &fields);
   o.strings("segments", &v->segments, 32);
-  localized(o, "text", 2000, d, v, [](Variant* v, Diagnostics* d, const std::string& lang, const std::string& text,
-                                      const std::string& p) {
-    Template t = Template::compile(text, d, p);
+  localized(o, "text", 2000, d, v, fields, [](Variant* v, Diagnostics* d, const std::string& lang,
+                                              const std::string& text, const std::string& p, const Fields& fields) {
+    Template t = Template::compile(text, d, p, fields);
     if (lang.empty() || v->textByLanguage.empty()) {
       v->text = t;
       v->hasText = true;
@@ -250,8 +255,9 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
         bool http = s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0;
         if (!relative && !http) d->error(io.at("src"), "must be a relative path or an http(s) URL");
       }
-      localized(io, "alt", 500, d, v, [](Variant* v, Diagnostics*, const std::string& lang, const std::string& alt,
-                                         const std::string&) { addText(&v->imageAlt, &v->altByLanguage, lang, alt); });
+      localized(io, "alt", 500, d, v, fields,
+                [](Variant* v, Diagnostics*, const std::string& lang, const std::string& alt, const std::string&,
+                   const Fields&) { addText(&v->imageAlt, &v->altByLanguage, lang, alt); });
       io.str("srcset", &v->imageSrcset, false, 4096);
       v->hasImage = true;
     }
@@ -261,12 +267,12 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
   if (o.integer("maxItems", &mi, 1, 50)) v->maxItems = static_cast<int>(mi);
   std::string item;
   if (o.str("item", &item, false, 200)) {
-    v->item = Template::compile(item, d, o.at("item"));
+    v->item = Template::compile(item, d, o.at("item"), fields);
     v->hasItem = true;
   }
   std::string channel;
   if (o.str("channel", &channel, false, 200)) {
-    v->channel = Template::compile(channel, d, o.at("channel"));
+    v->channel = Template::compile(channel, d, o.at("channel"), fields);
     v->hasChannel = true;
   }
   if (const Json* s = o.get("schedule")) compileSchedule(*s, o.at("schedule"), d, &v->schedule);
@@ -286,8 +292,9 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
     eo.str("arm", &arm.arm, true);
     v->experiment = arm;
   }
-  localized(o, "why", 1000, d, v, [](Variant* v, Diagnostics*, const std::string& lang, const std::string& why,
-                                     const std::string&) { addText(&v->why, &v->whyByLanguage, lang, why); });
+  localized(o, "why", 1000, d, v, fields,
+            [](Variant* v, Diagnostics*, const std::string& lang, const std::string& why, const std::string&,
+               const Fields&) { addText(&v->why, &v->whyByLanguage, lang, why); });
   if (!v->hasText && !v->hasImage && v->items.empty() && !v->hasItem && !v->hasChannel)
     d->error(ptr, "a variant needs something to show: text, image, items, item or channel");
 }
@@ -451,7 +458,8 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
     if (!s->is_object()) d->error("/segments", "must be an object of name -> condition");
     else
       for (auto it = s->begin(); it != s->end(); ++it)
-        rs->segments[it.key()] = Condition::compile(it.value(), d, pointerJoin("/segments", it.key()));
+        rs->segments[it.key()] =
+            Condition::compile(it.value(), d, pointerJoin("/segments", it.key()), &rs->fieldOrder);
   }
 
   if (const Json* e = top.get("experiments")) {
@@ -514,7 +522,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         if (vs && vs->is_array()) {
           for (size_t i = 0; i < vs->size(); ++i) {
             Variant v;
-            compileVariant((*vs)[i], pointerJoin(so.at("variants"), i), i, d, &v);
+            compileVariant((*vs)[i], pointerJoin(so.at("variants"), i), i, d, rs->fieldOrder, &v);
             for (const auto& prev : slot.variants)
               if (!v.id.empty() && prev.id == v.id)
                 d->error(pointerJoin(pointerJoin(so.at("variants"), i), "id"), "duplicate variant id \"" + v.id + "\"");

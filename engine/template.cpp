@@ -27,7 +27,22 @@ const Json* lookupPath(const Json& attributes, const std::vector<std::string>& p
   return cur;
 }
 
-Template Template::compile(const std::string& src, Diagnostics* diags, const std::string& pointer) {
+std::string pathProblem(const std::vector<std::string>& path, const std::vector<std::string>& fields) {
+  static const char* roots[] = {"profile", "context", "behavior", "session"};
+  bool known = false;
+  for (const char* r : roots) known = known || path[0] == r;
+  if (!known) return "must start with profile., context., behavior. or session.";
+  if (path[0] != "profile" || path.size() < 2) return "";
+  std::string list;
+  for (const auto& f : fields) {
+    if (f == path[1]) return "";
+    list += (list.empty() ? " (declared: " : ", ") + f;
+  }
+  return "unknown profile field \"" + path[1] + "\"" + (list.empty() ? "" : list + ")");
+}
+
+Template Template::compile(const std::string& src, Diagnostics* diags, const std::string& pointer,
+                           const std::vector<std::string>& fields) {
   Template t;
   size_t i = 0;
   while (i < src.size()) {
@@ -58,11 +73,8 @@ Template Template::compile(const std::string& src, Diagnostics* diags, const std
         if (dot == std::string::npos) break;
         s = dot + 1;
       }
-      static const char* roots[] = {"profile", "context", "behavior", "session"};
-      bool known = false;
-      for (const char* r : roots) known = known || p.path[0] == r;
-      if (!known && diags)
-        diags->error(pointer, "placeholder {{" + p.fullPath + "}} must start with profile., context., behavior. or session.");
+      std::string why = pathProblem(p.path, fields);
+      if (!why.empty() && diags) diags->error(pointer, "placeholder {{" + p.fullPath + "}}: " + why);
     }
     t.parts_.push_back(std::move(p));
     i = close + 2;

@@ -13,7 +13,9 @@ namespace omo {
 
 class Template {
  public:
-  static Template compile(const std::string& source, Diagnostics* diags, const std::string& pointer);
+  // `fields`: the declared profile fields a profile. placeholder may name.
+  static Template compile(const std::string& source, Diagnostics* diags, const std::string& pointer,
+                          const std::vector<std::string>& fields);
   std::string render(const Json& attributes) const;
   // Attribute paths the template reads.
   std::vector<std::string> paths() const;
@@ -29,6 +31,11 @@ class Template {
   };
   std::vector<Part> parts_;
 };
+
+// What is wrong with an attribute path (split on '.') that rules read, "" when
+// nothing: it must start with profile., context., behavior. or session., and
+// profile.<field> must name one of `fields`, the declared profile fields.
+std::string pathProblem(const std::vector<std::string>& path, const std::vector<std::string>& fields);
 
 // Resolves a dotted path; nullptr when any step is missing.
 const Json* lookupPath(const Json& attributes, const std::vector<std::string>& path);

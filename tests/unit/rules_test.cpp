@@ -135,3 +135,29 @@ TEST(Rules, ScheduleNumbersAreCheckedWhole) {
   EXPECT_TRUE(has(ds, "/slots/a/variants/0/schedule/hours", "must be"));
   EXPECT_TRUE(has(ds, "/slots/a/variants/0/schedule/weekdays/0", "must be"));
 }
+
+// A misspelt field in a condition or a template was accepted: the condition
+// read null and the variant silently never showed (or, under $exists: false
+// or $lt, always did), and a template printed its fallback or nothing
+// ("Welcome back, !"). Paths must start with profile., context., behavior.
+// or session., and profile.<field> must be a declared field; the keys inside
+// an $elemMatch are the element's, not attributes.
+TEST(Rules, ConditionsAndTemplatesReadOnlyDeclaredFields) {
+  auto ds = problems(R"({"version": 1, "site": "s",
+    "profile": {"fields": {"name": {"type": "text"}, "room": {"type": "choice", "values": ["bedroom", "dining"]}}},
+    "segments": {"bedroom": {"profile.rom": "bedroom"},
+                 "ok": {"profile.room": "dining", "behavior.purchases": {"$elemMatch": {"sku": "x"}}}},
+    "slots": {"a": {"variants": [
+      {"id": "v", "when": {"$or": [{"profile.nmae": {"$exists": true}}, {"profle.name": "x"}]},
+       "text": {"en": "Hi {{profile.nmae|friend}}", "ja": "{{profile.name}}さん"}},
+      {"id": "w", "segments": ["ok"], "item": "{{profile.room}}", "channel": "{{profile.chanel|chat}}",
+       "text": "{{context.device}} {{behavior.focus}} {{session.pageViews}}"}]}}})");
+  EXPECT_TRUE(has(ds, "/segments/bedroom/profile.rom", "unknown profile field \"rom\" (declared: name, room)"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/when/$or/0/profile.nmae", "unknown profile field \"nmae\""));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/when/$or/1/profle.name", "must start with profile., context., behavior. or session."));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/text/en", "placeholder {{profile.nmae}}: unknown profile field \"nmae\""));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/1/channel", "unknown profile field \"chanel\""));
+  std::string all;
+  for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
+  EXPECT_EQ(ds.size(), 5u) << all;
+}
