@@ -383,7 +383,9 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
       else
         for (auto it = f->begin(); it != f->end(); ++it) {
           std::string fp = pointerJoin("/profile/fields", it.key());
-          if (!isSlug(it.key(), 32)) d->error(fp, "field names are short names of letters, digits, - _");
+          // No dot: profile.a.b is the path a -> b, so a field "a.b" could never be read.
+          if (!isSlug(it.key(), 32) || it.key().find('.') != std::string::npos)
+            d->error(fp, "field names are short names of letters, digits, - _");
           Obj fo(it.value(), fp, d, {"type", "maxLength", "values", "label"});
           FieldSchema fs;
           std::string type;

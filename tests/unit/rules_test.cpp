@@ -161,3 +161,14 @@ TEST(Rules, ConditionsAndTemplatesReadOnlyDeclaredFields) {
   for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
   EXPECT_EQ(ds.size(), 5u) << all;
 }
+
+// The message said field names are letters, digits, - and _, but a dot was
+// taken: "delivery.region" was declared and stored, yet no condition or
+// template could read it (profile.delivery.region is the path delivery ->
+// region).
+TEST(Rules, FieldNamesHaveNoDot) {
+  auto ds = problems(R"({"version": 1, "site": "s",
+    "profile": {"fields": {"delivery.region": {"type": "choice", "values": ["kanto"]}, "room_2": {"type": "text"}}}})");
+  EXPECT_TRUE(has(ds, "/profile/fields/delivery.region", "letters, digits, - _"));
+  EXPECT_EQ(ds.size(), 1u);
+}
