@@ -551,6 +551,17 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
             slot.variants.insert(at, std::move(v));
           }
         }
+        // The first variant with no condition at all always wins: any after it is dead.
+        const Variant* always = nullptr;
+        for (const auto& v : slot.variants) {
+          if (always)
+            d->error(pointerJoin(so.at("variants"), v.order),
+                     "never shown: variant \"" + always->id + "\" always applies first (it has no condition)");
+          else if (v.when.clauses().empty() && v.segments.empty() && !v.schedule.any() && !v.experiment &&
+                   !v.cap.session && !v.cap.day && !v.cap.lifetime && !v.cap.cooldownMs && v.items.empty() &&
+                   !v.hasItem && (v.kind != "offer" || !rs->offerPauseHoursAfterPurchase))
+            always = &v;
+        }
         rs->slots.push_back(std::move(slot));
       }
   }

@@ -71,13 +71,13 @@ TEST(Rules, EveryProblemIsReportedAtOnceWithItsPointer) {
 
 // "why" takes a text or {language: text}, like "text", with the same checks.
 TEST(Rules, WhyIsATextOrOnePerLanguage) {
-  auto ds = problems(R"({"version":1,"site":"s","slots":{"a":{"variants":[
-    {"id":"x","text":"t","why":{"ja":5,"e n":"y"}},
-    {"id":"y","text":"t","why":[]},
-    {"id":"z","text":"t","why":{"en":"Because.","ja":"理由です。"}}]}}})");
+  auto ds = problems(R"({"version":1,"site":"s","slots":{
+    "a":{"variants":[{"id":"x","text":"t","why":{"ja":5,"e n":"y"}}]},
+    "b":{"variants":[{"id":"y","text":"t","why":[]}]},
+    "c":{"variants":[{"id":"z","text":"t","why":{"en":"Because.","ja":"理由です。"}}]}}})");
   EXPECT_TRUE(has(ds, "/slots/a/variants/0/why/ja", "must be a text of at most 1000 characters"));
   EXPECT_TRUE(has(ds, "/slots/a/variants/0/why/e n", "must be a language tag"));
-  EXPECT_TRUE(has(ds, "/slots/a/variants/1/why", "must be a text, or an object of language -> text"));
+  EXPECT_TRUE(has(ds, "/slots/b/variants/0/why", "must be a text, or an object of language -> text"));
   EXPECT_EQ(ds.size(), 3u);
 }
 
@@ -171,4 +171,26 @@ TEST(Rules, FieldNamesHaveNoDot) {
     "profile": {"fields": {"delivery.region": {"type": "choice", "values": ["kanto"]}, "room_2": {"type": "text"}}}})");
   EXPECT_TRUE(has(ds, "/profile/fields/delivery.region", "letters, digits, - _"));
   EXPECT_EQ(ds.size(), 1u);
+}
+
+// Variants are tried by priority, then file order, and the first eligible one
+// wins: one with no condition at all (no when, segments, schedule,
+// experiment, cap, items or item, and not an offer that pauses after a
+// purchase) always wins, so every variant after it is dead. An owner who
+// gave the everyday line priority 20 "to be safe" lost the seasonal ones
+// without a word from lint.
+TEST(Rules, AVariantAfterOneThatAlwaysAppliesIsReported) {
+  auto ds = problems(R"({"version": 1, "site": "s", "suppression": {"offerPauseHours": 72}, "slots": {
+    "a": {"variants": [{"id": "winter", "priority": 10, "schedule": {"seasons": ["winter"]}, "text": "w"},
+                       {"id": "everyday", "priority": 20, "text": "e"},
+                       {"id": "summer", "priority": 10, "schedule": {"seasons": ["summer"]}, "text": "s"}]},
+    "b": {"variants": [{"id": "picks", "kind": "offer", "text": "p"}, {"id": "thanks", "kind": "action", "text": "t"}]},
+    "c": {"variants": [{"id": "once", "text": "o", "cap": {"session": 1}}, {"id": "items", "items": ["x"]},
+                       {"id": "always", "text": "x", "when": {}}, {"id": "later", "text": "l"}]}}})");
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0", "never shown: variant \"everyday\" always applies first"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/2", "never shown: variant \"everyday\" always applies first"));
+  EXPECT_TRUE(has(ds, "/slots/c/variants/3", "never shown: variant \"always\" always applies first"));
+  std::string all;
+  for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
+  EXPECT_EQ(ds.size(), 3u) << all;
 }
