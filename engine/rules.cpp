@@ -150,7 +150,10 @@ void compileSchedule(const Json& j, const std::string& ptr, Diagnostics* d, Sche
   Obj o(j, ptr, d, {"from", "until", "hours", "weekdays", "seasons"});
   if (!o.ok()) return;
   if (o.str("from", &s->from) && !isDate(s->from)) d->error(o.at("from"), "must be a date YYYY-MM-DD");
-  if (o.str("until", &s->until) && !isDate(s->until)) d->error(o.at("until"), "must be a date YYYY-MM-DD");
+  if (o.str("until", &s->until)) {
+    if (!isDate(s->until)) d->error(o.at("until"), "must be a date YYYY-MM-DD");
+    else if (s->until < s->from) d->error(o.at("until"), "is before from: the variant would never show");
+  }
   if (const Json* h = o.get("hours")) {
     if (!h->is_array() || h->size() != 2 || !(*h)[0].is_number_integer() || !(*h)[1].is_number_integer() ||
         (*h)[0].get<int64_t>() < 0 || (*h)[0].get<int64_t>() > 23 || (*h)[1].get<int64_t>() < 1 ||
@@ -159,6 +162,7 @@ void compileSchedule(const Json& j, const std::string& ptr, Diagnostics* d, Sche
     } else {
       s->fromHour = (*h)[0].get<int>();
       s->untilHour = (*h)[1].get<int>();
+      if (s->fromHour == s->untilHour) d->error(o.at("hours"), "holds no hour: from and until are the same hour");
     }
   }
   if (const Json* w = o.get("weekdays")) {

@@ -194,3 +194,20 @@ TEST(Rules, AVariantAfterOneThatAlwaysAppliesIsReported) {
   for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
   EXPECT_EQ(ds.size(), 3u) << all;
 }
+
+// A schedule that can never hold linted ok: Golden Week typed as from
+// 2026-05-06 until 2026-04-29 (or a year off), or hours [9, 9] (the hours are
+// [from, until), so no hour is in it). The variant silently never showed.
+TEST(Rules, AScheduleThatNeverHoldsIsReported) {
+  auto ds = problems(R"({"version": 1, "site": "s", "slots": {"a": {"variants": [
+    {"id": "gw", "text": "t", "schedule": {"from": "2026-05-06", "until": "2026-04-29"}},
+    {"id": "nine", "text": "t", "schedule": {"hours": [9, 9]}},
+    {"id": "day", "text": "t", "schedule": {"from": "2026-05-06", "until": "2026-05-06", "hours": [22, 6]}},
+    {"id": "since", "text": "t", "schedule": {"from": "2026-05-06"}},
+    {"id": "till", "text": "t", "schedule": {"until": "2026-05-06"}}]}}})");
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/schedule/until", "before from"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/1/schedule/hours", "same hour"));
+  std::string all;
+  for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
+  EXPECT_EQ(ds.size(), 2u) << all;
+}
