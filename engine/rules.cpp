@@ -480,8 +480,12 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         if (!eo.get("arms") && eo.ok()) d->error(eo.at("arms"), "is required");
         eo.strings("arms", &ex.arms, 20);
         if (eo.get("arms") && ex.arms.size() < 2) d->error(eo.at("arms"), "an experiment needs at least two arms");
-        for (const auto& a : ex.arms)
-          if (a == "holdout") d->error(eo.at("arms"), "\"holdout\" is reserved");
+        for (size_t i = 0; i < ex.arms.size(); ++i) {
+          const std::string& a = ex.arms[i];
+          if (a == "holdout") d->error(pointerJoin(eo.at("arms"), i), "\"holdout\" is reserved");
+          else if (std::find(ex.arms.begin(), ex.arms.begin() + i, a) != ex.arms.begin() + i)
+            d->error(pointerJoin(eo.at("arms"), i), "duplicate arm \"" + a + "\"");
+        }
         if (const Json* w = eo.get("weights")) {
           if (!w->is_array() || w->size() != ex.arms.size()) {
             d->error(eo.at("weights"), "must be an array with one weight per arm");

@@ -211,3 +211,14 @@ TEST(Rules, AScheduleThatNeverHoldsIsReported) {
   for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
   EXPECT_EQ(ds.size(), 2u) << all;
 }
+
+// Arms ["plain", "plain"] (a copy-paste) linted ok: the measurement had the
+// cells plain/no, plain/yes twice, and a variant for "plain" only ever
+// matched the first bucket. Each arm's problem is at its own pointer.
+TEST(Rules, ExperimentArmsAreDistinct) {
+  auto ds = problems(R"({"version": 1, "site": "s", "experiments": {
+    "t": {"arms": ["plain", "named", "plain"]}, "u": {"arms": ["a", "holdout"]}}})");
+  EXPECT_TRUE(has(ds, "/experiments/t/arms/2", "duplicate arm \"plain\""));
+  EXPECT_TRUE(has(ds, "/experiments/u/arms/1", "\"holdout\" is reserved"));
+  EXPECT_EQ(ds.size(), 2u);
+}
