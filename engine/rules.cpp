@@ -133,8 +133,15 @@ bool isDate(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
     if (s[i] < '0' || s[i] > '9') return false;
-  int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+  auto num = [&](size_t at, size_t n) {
+    int x = 0;
+    for (size_t i = at; i < at + n; ++i) x = x * 10 + (s[i] - '0');
+    return x;
+  };
+  int y = num(0, 4), m = num(5, 2), d = num(8, 2);
+  static const char kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+  return m >= 1 && m <= 12 && d >= 1 && d <= kDays[m - 1] - (m == 2 && !leap);
 }
 
 uint64_t fnv1a64(const std::string& s) {
@@ -376,6 +383,8 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
   if (top.str("site", &rs->site, true) && !isReportName(rs->site))
     d->error("/site", "must be a short name of letters, digits, - _ . starting with a letter or digit");
   top.boolean("preview", &rs->preview);
+  std::string description;  // for people only, but a text, as the schema says
+  top.str("description", &description);
 
   // Profile schema.
   if (const Json* p = top.get("profile")) {
@@ -524,6 +533,8 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         std::string sp = pointerJoin("/slots", it.key());
         if (!isSlug(it.key())) d->error(sp, "slot names are short names of letters, digits, - _ .");
         Obj so(it.value(), sp, d, {"variants", "description"});
+        std::string description;
+        so.str("description", &description);
         Slot slot;
         slot.name = it.key();
         const Json* vs = so.get("variants");

@@ -222,3 +222,21 @@ TEST(Rules, ExperimentArmsAreDistinct) {
   EXPECT_TRUE(has(ds, "/experiments/u/arms/1", "\"holdout\" is reserved"));
   EXPECT_EQ(ds.size(), 2u);
 }
+
+// Where docs/rules.schema.json and lint disagreed on a document an owner
+// could write: the schema (and so the owner's editor) refused a description
+// that is not a text and a day a month does not have, and lint took both
+// (until "2026-02-30", "2026-04-31").
+TEST(Rules, DescriptionsAreTextsAndDatesExist) {
+  auto ds = problems(R"({"version": 1, "site": "s", "description": 5, "slots": {"a": {"description": [], "variants": [
+    {"id": "v", "text": "t", "schedule": {"from": "2026-02-30", "until": "2026-04-31"}},
+    {"id": "w", "text": "t", "schedule": {"from": "2028-02-29", "until": "2026-12-31"}}]}}})");
+  EXPECT_TRUE(has(ds, "/description", "must be a string"));
+  EXPECT_TRUE(has(ds, "/slots/a/description", "must be a string"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/schedule/from", "must be a date"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/schedule/until", "must be a date"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/1/schedule/until", "before from"));
+  std::string all;
+  for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
+  EXPECT_EQ(ds.size(), 5u) << all;
+}
