@@ -749,10 +749,14 @@ bool Engine::eligible(const Variant& v, const Json& attrs, const LocalTime& lt, 
   for (const auto& clause : v.when.clauses()) r.conditions.push_back(clause);
   for (const auto& x : v.when.paths()) paths.push_back(x);
   if (s.any()) r.conditions.push_back("schedule");
+  if (!s.seasons.empty()) paths.push_back("context.season");
   for (const Template* t : {&text, &v.item, &v.channel})
     for (const auto& x : t->paths()) paths.push_back(x);
+  // context.region is the declared region when there is one, and the season follows its hemisphere.
+  const bool regionDeclared = member(attrs["profile"], "region") != nullptr;
   for (const auto& x : paths)
     if (x.rfind("profile.", 0) == 0) addUnique(&r.fields, x);
+    else if (regionDeclared && (x == "context.region" || x == "context.season")) addUnique(&r.fields, "profile.region");
   if (v.experiment) {
     r.experiment = v.experiment->experiment;
     r.arm = v.experiment->arm;

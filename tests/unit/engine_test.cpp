@@ -532,3 +532,36 @@ TEST(Engine, ScriptTimesAreJavaScriptTimes) {
   Engine back(demoRules(), 2);
   EXPECT_TRUE(back.loadProfile(e.saveProfile(), kMonday1pm, &err)) << err;
 }
+
+// context.region is the visitor's declared region when there is one
+// (docs/rules.md), and context.season follows that region's hemisphere. A
+// variant chosen by them was chosen by what the visitor told us, but its
+// reason listed no field, so "Why am I seeing this?" said "It used nothing you
+// told us about yourself." to a visitor who had picked Hokkaido.
+TEST(Engine, TheDeclaredRegionIsAFieldUsedByRegionAndSeason) {
+  const int64_t january = 1768525200000;  // 2026-01-16 10:00 JST: winter
+  std::string err;
+  for (bool declared : {true, false}) {
+    auto e = std::make_unique<Engine>(demoRules(), 7);
+    ASSERT_TRUE(e->setContext(J(declared ? R"({"tzOffsetMinutes": 540})" : R"({"tzOffsetMinutes": 540, "region": "hokkaido"})"),
+                              &err)) << err;
+    ASSERT_TRUE(e->loadProfileScript(J(declared ? R"({"deviceId": "device-3", "fields": {"region": "hokkaido"}})"
+                                                : R"({"deviceId": "device-3"})"), january, &err)) << err;
+    e->beginPage(january);
+    auto d = e->decide("seasonal", january);   // segment cold-region-winter: context.region and context.season
+    ASSERT_EQ(d->variant, "winter-cold-region");
+    EXPECT_EQ(d->reason.fields, declared ? std::vector<std::string>{"profile.region"} : std::vector<std::string>{});
+    std::string why = e->explain("seasonal", january);
+    EXPECT_EQ(why.find("It used nothing you told us") == std::string::npos, declared) << why;
+    EXPECT_EQ(why.find("It used what you told us: region.") != std::string::npos, declared) << why;
+  }
+  // A season in the schedule follows the declared region too (Sydney: July is winter).
+  auto e = std::make_unique<Engine>(demoRules(), 7);
+  const int64_t july = 1783900800000;  // 2026-07-13
+  ASSERT_TRUE(e->setContext(J(R"({"tzOffsetMinutes": 600})"), &err)) << err;
+  ASSERT_TRUE(e->loadProfileScript(J(R"({"deviceId": "device-3", "fields": {"region": "sydney"}})"), july, &err)) << err;
+  e->beginPage(july);
+  auto d = e->decide("seasonal", july);
+  ASSERT_EQ(d->variant, "winter");
+  EXPECT_EQ(d->reason.fields, std::vector<std::string>{"profile.region"});
+}
