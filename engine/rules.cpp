@@ -602,6 +602,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         if (hasField == hasExp && mo.ok()) d->error(mp, "a measurement names exactly one of field or experiment");
         if (hasField) {
           t.kind = MeasurementTask::Field;
+          if (mo.get("conversion")) d->error(mo.at("conversion"), "is only for an experiment measurement");
           auto f = rs->fields.find(t.field);
           if (f == rs->fields.end()) d->error(mo.at("field"), "unknown profile field \"" + t.field + "\"");
           else if (f->second.type != FieldSchema::Choice)

@@ -240,3 +240,16 @@ TEST(Rules, DescriptionsAreTextsAndDatesExist) {
   for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
   EXPECT_EQ(ds.size(), 5u) << all;
 }
+
+// "conversion" on a field measurement was read by nobody: an owner who wrote
+// {"field": "room", "conversion": "purchase"} expecting purchases by room got
+// the distribution of rooms, and lint said ok.
+TEST(Rules, ConversionIsOnlyForExperimentMeasurements) {
+  auto ds = problems(R"({"version": 1, "site": "s",
+    "profile": {"fields": {"room": {"type": "choice", "values": ["bedroom", "dining"]}}},
+    "experiments": {"t": {"arms": ["a", "b"]}},
+    "measurements": [{"id": "rooms", "field": "room", "conversion": "purchase"},
+                     {"id": "t", "experiment": "t", "conversion": "add_to_cart"}]})");
+  EXPECT_TRUE(has(ds, "/measurements/0/conversion", "only for an experiment"));
+  EXPECT_EQ(ds.size(), 1u);
+}
