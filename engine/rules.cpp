@@ -273,7 +273,8 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
       v->hasImage = true;
     }
   }
-  o.strings("items", &v->items, 200);
+  if (o.strings("items", &v->items, 200) && v->items.empty())
+    d->error(o.at("items"), "must name at least one SKU");
   int64_t mi;
   if (o.integer("maxItems", &mi, 1, 50)) v->maxItems = static_cast<int>(mi);
   std::string item;

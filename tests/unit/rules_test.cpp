@@ -253,3 +253,14 @@ TEST(Rules, ConversionIsOnlyForExperimentMeasurements) {
   EXPECT_TRUE(has(ds, "/measurements/0/conversion", "only for an experiment"));
   EXPECT_EQ(ds.size(), 1u);
 }
+
+// docs/rules.md: "items: candidate SKUs; suppressed ones are dropped; when
+// none is left the variant is not eligible". An owner who took the last
+// sold-out sofa out of "items": [] got the offer's heading with no product
+// at all, on every page: an empty list meant "no items", not "none left".
+TEST(Rules, AnEmptyItemsListIsReported) {
+  auto ds = problems(R"({"version": 1, "site": "s", "slots": {"a": {"variants": [
+    {"id": "picks", "kind": "offer", "text": "For your living room", "items": []}]}}})");
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/items", "at least one"));
+  EXPECT_EQ(ds.size(), 1u);
+}
