@@ -4,6 +4,7 @@
 #include <cstring>
 #include <map>
 
+#include "diagnostics.h"
 #include "host.h"
 
 namespace omo {
@@ -20,6 +21,7 @@ class Reader {
   Reader(const char* begin, const char* end) : begin_(begin), p_(begin), end_(end) {}
 
   Json root;
+  std::vector<std::string>* repeated = nullptr;  // when wanted: the pointer of each repeated key
   const char* why = nullptr;  // the first error, at offset `at`
   size_t at = 0;
   bool numberTooBig = false;
@@ -97,16 +99,25 @@ class Reader {
     const int64_t n = static_cast<int64_t>(members.size());
     if (n < 16) {
       for (auto& m : members)
-        if (m.first == o.key) return m.second;
+        if (m.first == o.key) return repeat(m.second);
     } else {
       if (o.index.empty())
         for (int64_t i = 0; i < n; ++i) o.index[members[i].first] = i;
       auto it = o.index.find(o.key);
-      if (it != o.index.end()) return members[it->second].second;
+      if (it != o.index.end()) return repeat(members[it->second].second);
       o.index[o.key] = n;
     }
     members.emplace_back(o.key, Json());
     return members.back().second;
+  }
+
+  Json& repeat(Json& member) {
+    if (repeated) {
+      std::string ptr;
+      for (const auto& s : path()) ptr = s.isIndex ? pointerJoin(ptr, s.index) : pointerJoin(ptr, s.key);
+      repeated->push_back(ptr);
+    }
+    return member;
   }
 
   // A value at p_, which is not whitespace.
@@ -279,11 +290,12 @@ class Reader {
 
 }  // namespace
 
-Json parseJson(std::string_view text, JsonError* error) {
+Json parseJson(std::string_view text, JsonError* error, std::vector<std::string>* repeatedKeys) {
   // A NUL byte ends the text; if what comes before it is JSON, the NUL is the error.
   const void* nul = text.empty() ? nullptr : std::memchr(text.data(), 0, text.size());
   const char* end = nul ? static_cast<const char*>(nul) : text.data() + text.size();
   Reader r(text.data(), end);
+  r.repeated = repeatedKeys;
   r.document();
   if (!r.why && !nul) return std::move(r.root);
   if (error) {
@@ -305,9 +317,9 @@ Json parseJson(std::string_view text, JsonError* error) {
   return Json(Json::value_t::discarded);
 }
 
-Json parseJson(std::string_view text, std::string* error) {
+Json parseJson(std::string_view text, std::string* error, std::vector<std::string>* repeatedKeys) {
   JsonError e;
-  Json j = parseJson(text, error ? &e : nullptr);
+  Json j = parseJson(text, error ? &e : nullptr, repeatedKeys);
   if (error && j.is_discarded()) *error = e.message;
   return j;
 }

@@ -27,9 +27,11 @@ struct JsonError {
 // a profile or a report, and the DOM's copy and destruction recurse).
 constexpr int kMaxJsonDepth = 256;
 
-// On a syntax error returns a discarded value and fills *error.
-Json parseJson(std::string_view text, JsonError* error);
+// On a syntax error returns a discarded value and fills *error. A repeated
+// key keeps its place and takes the last value, as JSON.parse does; with
+// `repeatedKeys`, the JSON pointer of each repeat is added to it.
+Json parseJson(std::string_view text, JsonError* error, std::vector<std::string>* repeatedKeys = nullptr);
 // The same, with only the message ("line 3, column 7: ...").
-Json parseJson(std::string_view text, std::string* error);
+Json parseJson(std::string_view text, std::string* error, std::vector<std::string>* repeatedKeys = nullptr);
 
 }  // namespace omo

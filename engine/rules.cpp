@@ -356,11 +356,15 @@ bool Ruleset::isBuyOnce(const std::string& category) const {
 
 Shared<const Ruleset> Ruleset::compileText(const std::string& text, Diagnostics* diags) {
   std::string err;
-  Json doc = parseJson(text, &err);
+  std::vector<std::string> repeated;
+  Json doc = parseJson(text, &err, &repeated);
   if (doc.is_discarded()) {
     diags->error("", "not valid JSON: " + err);
     return nullptr;
   }
+  // JSON keeps a repeated key's last value: a copied slot not yet renamed, or
+  // a second "when", would silently replace the first.
+  for (const auto& p : repeated) diags->error(p, "key given twice: only the last value would count");
   return compile(doc, diags);
 }
 

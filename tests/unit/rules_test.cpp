@@ -264,3 +264,27 @@ TEST(Rules, AnEmptyItemsListIsReported) {
   EXPECT_TRUE(has(ds, "/slots/a/variants/0/items", "at least one"));
   EXPECT_EQ(ds.size(), 1u);
 }
+
+// JSON lets a key repeat and keeps the last value, so a copied slot block not
+// yet renamed, a second "when" further down a variant, or
+// {"profile.room": "bedroom", "profile.room": "kids-room"} written as an "or"
+// silently dropped the first. Each repeat is reported at its pointer, in any
+// object of any size (large objects are read through an index).
+TEST(Rules, ARepeatedKeyIsReported) {
+  std::string many;
+  for (int i = 0; i < 20; ++i) many += "\"sku-" + std::to_string(i) + "\": {\"category\": \"c\"}, ";
+  auto ds = problems((R"({"version": 1, "site": "s",
+    "profile": {"fields": {"room": {"type": "choice", "values": ["bedroom", "kids-room"]}}},
+    "catalog": {)" + many + R"("sku-3": {"category": "d"}},
+    "segments": {"rooms": {"profile.room": "bedroom", "profile.room": "kids-room"}},
+    "slots": {"a": {"variants": [{"id": "v", "when": {"profile.room": "bedroom"}, "text": "t",
+                                  "when": {"profile.room": "kids-room"}}]},
+              "a": {"variants": [{"id": "w", "text": "u", "segments": ["rooms"]}]}}})").c_str());
+  EXPECT_TRUE(has(ds, "/catalog/sku-3", "given twice"));
+  EXPECT_TRUE(has(ds, "/segments/rooms/profile.room", "given twice"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/when", "given twice"));
+  EXPECT_TRUE(has(ds, "/slots/a", "given twice"));
+  std::string all;
+  for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
+  EXPECT_EQ(ds.size(), 4u) << all;
+}
