@@ -86,6 +86,7 @@ struct Compiler {
   Diagnostics* diags;
   std::vector<std::string>* paths;
   const std::vector<std::string>* fields;
+  const SavedGroups* groups;
   int inElement = 0;  // inside an $elemMatch: keys are the element's, not attributes
 
   void error(const std::string& ptr, const std::string& msg) {
@@ -192,6 +193,7 @@ struct Compiler {
       case Op::InGroup: case Op::NotInGroup:
         if (!expected.is_string()) error(ptr, name + " needs a group id");
         n.text = js::toString(expected);
+        if (groups && expected.is_string() && !groups->count(n.text)) error(ptr, "unknown group \"" + n.text + "\"");
         break;
       case Op::Not:
       case Op::Size:
@@ -424,9 +426,9 @@ Condition::Condition(Condition&&) noexcept = default;
 Condition& Condition::operator=(Condition&&) noexcept = default;
 
 Condition Condition::compile(const Json& condition, Diagnostics* diags, const std::string& pointer,
-                             const std::vector<std::string>* fields) {
+                             const std::vector<std::string>* fields, const SavedGroups* groups) {
   Condition c;
-  Compiler comp{diags, &c.paths_, fields};
+  Compiler comp{diags, &c.paths_, fields, groups};
   c.root_ = std::make_unique<ConditionNode>(comp.cond(condition, pointer, 0));
   if (condition.is_object())
     for (auto it = condition.begin(); it != condition.end(); ++it)

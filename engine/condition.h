@@ -32,9 +32,11 @@ class Condition {
   // reported in `diags` at `pointer`; the compiled condition still evaluates
   // exactly as GrowthBook would, so `diags` may be null for lenient use.
   // With `fields` (the declared profile fields), every attribute path is
-  // also checked as templates check theirs (pathProblem in template.h).
+  // also checked as templates check theirs (pathProblem in template.h); with
+  // `groups`, every $inGroup / $notInGroup must name one of them.
   static Condition compile(const Json& condition, Diagnostics* diags = nullptr,
-                           const std::string& pointer = "", const std::vector<std::string>* fields = nullptr);
+                           const std::string& pointer = "", const std::vector<std::string>* fields = nullptr,
+                           const SavedGroups* groups = nullptr);
 
   bool eval(const Json& attributes, const SavedGroups& groups) const;
   bool eval(const Json& attributes) const;

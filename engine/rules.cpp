@@ -233,7 +233,7 @@ void addText(std::string* fallback, std::vector<std::pair<std::string, std::stri
 }
 
 void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnostics* d, const Fields& fields,
-                    Variant* v) {
+                    const SavedGroups& groups, Variant* v) {
   Obj o(j, ptr, d,
         {"id", "kind", "priority", "when", "segments", "text", "image", "items", "maxItems", "item", "channel",
          "schedule", "cap", "experiment", "why"});
@@ -245,7 +245,7 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
     d->error(o.at("kind"), "must be content, offer or action");
   int64_t pr = 0;
   if (o.integer("priority", &pr, -1000000, 1000000)) v->priority = static_cast<int>(pr);
-  if (const Json* w = o.get("when")) v->when = Condition::compile(*w, d, o.at("when"), &fields);
+  if (const Json* w = o.get("when")) v->when = Condition::compile(*w, d, o.at("when"), &fields, &groups);
   o.strings("segments", &v->segments, 32);
   localized(o, "text", 2000, d, v, fields, [](Variant* v, Diagnostics* d, const std::string& lang,
                                               const std::string& text, const std::string& p, const Fields& fields) {
@@ -479,7 +479,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
     else
       for (auto it = s->begin(); it != s->end(); ++it)
         rs->segments[it.key()] =
-            Condition::compile(it.value(), d, pointerJoin("/segments", it.key()), &rs->fieldOrder);
+            Condition::compile(it.value(), d, pointerJoin("/segments", it.key()), &rs->fieldOrder, &rs->groups);
   }
 
   if (const Json* e = top.get("experiments")) {
@@ -548,7 +548,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         if (vs && vs->is_array()) {
           for (size_t i = 0; i < vs->size(); ++i) {
             Variant v;
-            compileVariant((*vs)[i], pointerJoin(so.at("variants"), i), i, d, rs->fieldOrder, &v);
+            compileVariant((*vs)[i], pointerJoin(so.at("variants"), i), i, d, rs->fieldOrder, rs->groups, &v);
             for (const auto& prev : slot.variants)
               if (!v.id.empty() && prev.id == v.id)
                 d->error(pointerJoin(pointerJoin(so.at("variants"), i), "id"), "duplicate variant id \"" + v.id + "\"");

@@ -288,3 +288,16 @@ TEST(Rules, ARepeatedKeyIsReported) {
   for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
   EXPECT_EQ(ds.size(), 4u) << all;
 }
+
+// An unknown segment or experiment is an error; an unknown group was not: a
+// misspelt {"$inGroup": "vip-region"} read an empty group and the variant
+// silently never showed ($notInGroup: always showed).
+TEST(Rules, AnUnknownGroupIsReported) {
+  auto ds = problems(R"({"version": 1, "site": "s", "groups": {"vip-regions": ["hokkaido", "okinawa"]},
+    "segments": {"vip": {"context.region": {"$inGroup": "vip-region"}},
+                 "ok": {"context.region": {"$notInGroup": "vip-regions"}}},
+    "slots": {"a": {"variants": [{"id": "v", "text": "t", "when": {"$or": [{"context.region": {"$notInGroup": "vips"}}]}}]}}})");
+  EXPECT_TRUE(has(ds, "/segments/vip/context.region/$inGroup", "unknown group \"vip-region\""));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/when/$or/0/context.region/$notInGroup", "unknown group \"vips\""));
+  EXPECT_EQ(ds.size(), 2u);
+}
