@@ -20,7 +20,7 @@ namespace omo {
 
 struct FieldSchema {
   enum Type { Text, Choice } type = Text;
-  size_t maxLength = 64;               // Text: in UTF-8 bytes
+  size_t maxLength = 64;               // Text: in characters (code points)
   std::vector<std::string> values;     // Choice
   std::string label;
 };
