@@ -592,6 +592,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
 
   // Measurement tasks: their cells come from the schema and experiments.
   if (const Json* m = top.get("measurements")) {
+    double spent = 0;
     if (!m->is_array()) d->error("/measurements", "must be an array");
     else
       for (size_t i = 0; i < m->size(); ++i) {
@@ -633,6 +634,12 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
           }
         }
         if (t.d() > measure::kMaxCells) d->error(mp, "too many cells for one report");
+        // A device sends the tasks that fit its weekly budget, in this order (dueReports).
+        if (spent + t.epsilon > measure::kDefaultWeeklyBudget + 1e-9)
+          d->error(mp, "never sent: with the measurements before it, over a device's weekly budget of " +
+                           decimal(static_cast<int64_t>(measure::kDefaultWeeklyBudget)) + " epsilon");
+        else
+          spent += t.epsilon;
         rs->measurements.push_back(std::move(t));
       }
   }

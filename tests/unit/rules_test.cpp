@@ -301,3 +301,21 @@ TEST(Rules, AnUnknownGroupIsReported) {
   EXPECT_TRUE(has(ds, "/slots/a/variants/0/when/$or/0/context.region/$notInGroup", "unknown group \"vips\""));
   EXPECT_EQ(ds.size(), 2u);
 }
+
+// A device spends at most 8 epsilon a week (SPEC section 6), on the tasks in
+// the order of the rules; a task over the budget is skipped. A furniture
+// owner with an experiment and two field measurements at the default epsilon
+// (4 + 4 + 4) linted ok, and simulate estimated all three, but no device ever
+// sent the third.
+TEST(Rules, MeasurementsMustFitTheWeeklyBudget) {
+  const char* head = R"({"version": 1, "site": "s",
+    "profile": {"fields": {"room": {"type": "choice", "values": ["bedroom"]}, "region": {"type": "choice", "values": ["kanto"]}}},
+    "experiments": {"t": {"arms": ["a", "b"]}}, "measurements": [)";
+  auto ds = problems((std::string(head) + R"({"id": "t", "experiment": "t"}, {"id": "rooms", "field": "room"},
+    {"id": "regions", "field": "region"}, {"id": "regions2", "field": "region", "epsilon": 0.5}]})").c_str());
+  EXPECT_TRUE(has(ds, "/measurements/2", "weekly budget of 8"));
+  EXPECT_TRUE(has(ds, "/measurements/3", "weekly budget of 8"));
+  EXPECT_EQ(ds.size(), 2u);
+  EXPECT_TRUE(problems((std::string(head) + R"({"id": "t", "experiment": "t"}, {"id": "rooms", "field": "room", "epsilon": 2},
+    {"id": "regions", "field": "region", "epsilon": 2}]})").c_str()).empty());
+}
