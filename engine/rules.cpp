@@ -279,6 +279,7 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
   if (o.integer("maxItems", &mi, 1, 50)) v->maxItems = static_cast<int>(mi);
   std::string item;
   if (o.str("item", &item, false, 200)) {
+    if (item.empty()) d->error(o.at("item"), "must name a SKU, or a template such as {{behavior.focus}}");
     v->item = Template::compile(item, d, o.at("item"), fields);
     v->hasItem = true;
   }

@@ -319,3 +319,13 @@ TEST(Rules, MeasurementsMustFitTheWeeklyBudget) {
   EXPECT_TRUE(problems((std::string(head) + R"({"id": "t", "experiment": "t"}, {"id": "rooms", "field": "room", "epsilon": 2},
     {"id": "regions", "field": "region", "epsilon": 2}]})").c_str()).empty());
 }
+
+// "item": "" named no product: the variant rendered an empty SKU and so was
+// never eligible, silently (an empty "items" list is an error too).
+TEST(Rules, AnEmptyItemIsReported) {
+  auto ds = problems(R"({"version": 1, "site": "s", "slots": {"a": {"variants": [
+    {"id": "v", "kind": "offer", "text": "Still deciding?", "item": ""},
+    {"id": "w", "kind": "offer", "text": "Still deciding?", "item": "{{behavior.focus}}"}]}}})");
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/item", "must name a SKU"));
+  EXPECT_EQ(ds.size(), 1u);
+}
