@@ -7,6 +7,16 @@
 
 namespace omo {
 
+// Checks that help an author but that a document need not pass to be used
+// safely (a variant never shown, a repeated key, an undeclared field in a
+// condition, a measurement over the weekly budget, ...): `omotenashi lint`
+// and the native tools make them; the browser's bundle leaves them out
+// (bindings/CMakeLists.txt), as they cost about 1.3 KB gzip (docs/rules.md).
+#ifndef OMO_AUTHORING_CHECKS
+#define OMO_AUTHORING_CHECKS 1
+#endif
+constexpr bool kAuthoringChecks = OMO_AUTHORING_CHECKS;
+
 struct Diagnostic {
   std::string pointer;  // "" is the whole document
   std::string message;

@@ -112,7 +112,7 @@ class Reader {
   }
 
   Json& repeat(Json& member) {
-    if (repeated) {
+    if (kAuthoringChecks && repeated) {
       std::string ptr;
       for (const auto& s : path()) ptr = s.isIndex ? pointerJoin(ptr, s.index) : pointerJoin(ptr, s.key);
       repeated->push_back(ptr);

@@ -141,7 +141,7 @@ bool isDate(const std::string& s) {
   int y = num(0, 4), m = num(5, 2), d = num(8, 2);
   static const char kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-  return m >= 1 && m <= 12 && d >= 1 && d <= kDays[m - 1] - (m == 2 && !leap);
+  return m >= 1 && m <= 12 && d >= 1 && d <= (kAuthoringChecks ? kDays[m - 1] - (m == 2 && !leap) : 31);
 }
 
 uint64_t fnv1a64(const std::string& s) {
@@ -159,7 +159,7 @@ void compileSchedule(const Json& j, const std::string& ptr, Diagnostics* d, Sche
   if (o.str("from", &s->from) && !isDate(s->from)) d->error(o.at("from"), "must be a date YYYY-MM-DD");
   if (o.str("until", &s->until)) {
     if (!isDate(s->until)) d->error(o.at("until"), "must be a date YYYY-MM-DD");
-    else if (s->until < s->from) d->error(o.at("until"), "is before from: the variant would never show");
+    else if (kAuthoringChecks && s->until < s->from) d->error(o.at("until"), "is before from: the variant would never show");
   }
   if (const Json* h = o.get("hours")) {
     if (!h->is_array() || h->size() != 2 || !(*h)[0].is_number_integer() || !(*h)[1].is_number_integer() ||
@@ -169,7 +169,7 @@ void compileSchedule(const Json& j, const std::string& ptr, Diagnostics* d, Sche
     } else {
       s->fromHour = (*h)[0].get<int>();
       s->untilHour = (*h)[1].get<int>();
-      if (s->fromHour == s->untilHour) d->error(o.at("hours"), "holds no hour: from and until are the same hour");
+      if (kAuthoringChecks && s->fromHour == s->untilHour) d->error(o.at("hours"), "holds no hour: from and until are the same hour");
     }
   }
   if (const Json* w = o.get("weekdays")) {
@@ -245,7 +245,8 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
     d->error(o.at("kind"), "must be content, offer or action");
   int64_t pr = 0;
   if (o.integer("priority", &pr, -1000000, 1000000)) v->priority = static_cast<int>(pr);
-  if (const Json* w = o.get("when")) v->when = Condition::compile(*w, d, o.at("when"), &fields, &groups);
+  if (const Json* w = o.get("when")) v->when = Condition::compile(*w, d, o.at("when"), kAuthoringChecks ? &fields : nullptr,
+                                                            kAuthoringChecks ? &groups : nullptr);
   o.strings("segments", &v->segments, 32);
   localized(o, "text", 2000, d, v, fields, [](Variant* v, Diagnostics* d, const std::string& lang,
                                               const std::string& text, const std::string& p, const Fields& fields) {
@@ -358,7 +359,7 @@ bool Ruleset::isBuyOnce(const std::string& category) const {
 Shared<const Ruleset> Ruleset::compileText(const std::string& text, Diagnostics* diags) {
   std::string err;
   std::vector<std::string> repeated;
-  Json doc = parseJson(text, &err, &repeated);
+  Json doc = parseJson(text, &err, kAuthoringChecks ? &repeated : nullptr);
   if (doc.is_discarded()) {
     diags->error("", "not valid JSON: " + err);
     return nullptr;
@@ -390,7 +391,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
     d->error("/site", "must be a short name of letters, digits, - _ . starting with a letter or digit");
   top.boolean("preview", &rs->preview);
   std::string description;  // for people only, but a text, as the schema says
-  top.str("description", &description);
+  if (kAuthoringChecks) top.str("description", &description);
 
   // Profile schema.
   if (const Json* p = top.get("profile")) {
@@ -480,7 +481,8 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
     else
       for (auto it = s->begin(); it != s->end(); ++it)
         rs->segments[it.key()] =
-            Condition::compile(it.value(), d, pointerJoin("/segments", it.key()), &rs->fieldOrder, &rs->groups);
+            Condition::compile(it.value(), d, pointerJoin("/segments", it.key()),
+                               kAuthoringChecks ? &rs->fieldOrder : nullptr, kAuthoringChecks ? &rs->groups : nullptr);
   }
 
   if (const Json* e = top.get("experiments")) {
@@ -498,7 +500,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         for (size_t i = 0; i < ex.arms.size(); ++i) {
           const std::string& a = ex.arms[i];
           if (a == "holdout") d->error(pointerJoin(eo.at("arms"), i), "\"holdout\" is reserved");
-          else if (std::find(ex.arms.begin(), ex.arms.begin() + i, a) != ex.arms.begin() + i)
+          else if (kAuthoringChecks && std::find(ex.arms.begin(), ex.arms.begin() + i, a) != ex.arms.begin() + i)
             d->error(pointerJoin(eo.at("arms"), i), "duplicate arm \"" + a + "\"");
         }
         if (const Json* w = eo.get("weights")) {
@@ -540,7 +542,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         if (!isSlug(it.key())) d->error(sp, "slot names are short names of letters, digits, - _ .");
         Obj so(it.value(), sp, d, {"variants", "description"});
         std::string description;
-        so.str("description", &description);
+        if (kAuthoringChecks) so.str("description", &description);
         Slot slot;
         slot.name = it.key();
         const Json* vs = so.get("variants");
@@ -579,6 +581,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         // The first variant with no condition at all always wins: any after it is dead.
         const Variant* always = nullptr;
         for (const auto& v : slot.variants) {
+          if (!kAuthoringChecks) break;
           if (always)
             d->error(pointerJoin(so.at("variants"), v.order),
                      "never shown: variant \"" + always->id + "\" always applies first (it has no condition)");
@@ -609,7 +612,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         if (hasField == hasExp && mo.ok()) d->error(mp, "a measurement names exactly one of field or experiment");
         if (hasField) {
           t.kind = MeasurementTask::Field;
-          if (mo.get("conversion")) d->error(mo.at("conversion"), "is only for an experiment measurement");
+          if (kAuthoringChecks && mo.get("conversion")) d->error(mo.at("conversion"), "is only for an experiment measurement");
           auto f = rs->fields.find(t.field);
           if (f == rs->fields.end()) d->error(mo.at("field"), "unknown profile field \"" + t.field + "\"");
           else if (f->second.type != FieldSchema::Choice)
@@ -636,7 +639,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         }
         if (t.d() > measure::kMaxCells) d->error(mp, "too many cells for one report");
         // A device sends the tasks that fit its weekly budget, in this order (dueReports).
-        if (spent + t.epsilon > measure::kDefaultWeeklyBudget + 1e-9)
+        if (kAuthoringChecks && spent + t.epsilon > measure::kDefaultWeeklyBudget + 1e-9)
           d->error(mp, "never sent: with the measurements before it, over a device's weekly budget of " +
                            decimal(static_cast<int64_t>(measure::kDefaultWeeklyBudget)) + " epsilon");
         else

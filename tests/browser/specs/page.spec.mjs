@@ -478,6 +478,24 @@ test('a slot on a <script> or <style> element is never painted', async ({ page }
   expect(await page.locator('#framed').getAttribute('data-omo-variant')).toBe(null);
 });
 
+// The browser's bundle leaves out the checks that only help an author
+// (engine/diagnostics.h, kAuthoringChecks): rules that `omotenashi lint`
+// refuses for a repeated key, a variant never shown or an undeclared field in
+// a condition still run in the page, which keeps personalizing.
+test('rules that fail only authoring checks still personalize the page', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.route('**/pages/rules.json', async (route) => {
+    const rules = JSON.parse(readFileSync(join(pagesDir, 'rules.json'), 'utf8'));
+    rules.slots.greeting.variants.push({ id: 'never', text: 'Never shown' }, { id: 'dead', text: 'Dead', when: { 'profile.nmae': { $exists: true } } });
+    const text = JSON.stringify(rules).replace('{', '{"description":"first","description":"second",');
+    await route.fulfill({ contentType: 'application/json', body: text });
+  });
+  await grantedShop(page);
+  await page.evaluate(() => window.omotenashi.setProfile({ name: 'Aiko' }));
+  await expect(page.locator('#greeting')).toHaveText('Welcome back, Aiko');
+  expect(errors).toEqual([]);
+});
+
 // Slot names come from the rules and the page, event names from the site's
 // dataLayer: names that are also Object.prototype members are names like any other.
 test('a slot named __proto__, a slot named toString and a dataLayer event named constructor', async ({ page }) => {
