@@ -13,6 +13,12 @@ std::vector<Diagnostic> problems(const char* text) {
   EXPECT_EQ(rs == nullptr, !d.empty());
   return d.list();
 }
+// Every problem, one per line, for a failure message.
+std::string listed(const std::vector<Diagnostic>& ds) {
+  std::string all;
+  for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
+  return all;
+}
 bool has(const std::vector<Diagnostic>& ds, const std::string& pointer, const std::string& fragment) {
   for (const auto& d : ds)
     if (d.pointer == pointer && d.message.find(fragment) != std::string::npos) return true;
@@ -157,9 +163,7 @@ TEST(Rules, ConditionsAndTemplatesReadOnlyDeclaredFields) {
   EXPECT_TRUE(has(ds, "/slots/a/variants/0/when/$or/1/profle.name", "must start with profile., context., behavior. or session."));
   EXPECT_TRUE(has(ds, "/slots/a/variants/0/text/en", "placeholder {{profile.nmae}}: unknown profile field \"nmae\""));
   EXPECT_TRUE(has(ds, "/slots/a/variants/1/channel", "unknown profile field \"chanel\""));
-  std::string all;
-  for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
-  EXPECT_EQ(ds.size(), 5u) << all;
+  EXPECT_EQ(ds.size(), 5u) << listed(ds);
 }
 
 // The message said field names are letters, digits, - and _, but a dot was
@@ -190,9 +194,7 @@ TEST(Rules, AVariantAfterOneThatAlwaysAppliesIsReported) {
   EXPECT_TRUE(has(ds, "/slots/a/variants/0", "never shown: variant \"everyday\" always applies first"));
   EXPECT_TRUE(has(ds, "/slots/a/variants/2", "never shown: variant \"everyday\" always applies first"));
   EXPECT_TRUE(has(ds, "/slots/c/variants/3", "never shown: variant \"always\" always applies first"));
-  std::string all;
-  for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
-  EXPECT_EQ(ds.size(), 3u) << all;
+  EXPECT_EQ(ds.size(), 3u) << listed(ds);
 }
 
 // A schedule that can never hold linted ok: Golden Week typed as from
@@ -207,9 +209,7 @@ TEST(Rules, AScheduleThatNeverHoldsIsReported) {
     {"id": "till", "text": "t", "schedule": {"until": "2026-05-06"}}]}}})");
   EXPECT_TRUE(has(ds, "/slots/a/variants/0/schedule/until", "before from"));
   EXPECT_TRUE(has(ds, "/slots/a/variants/1/schedule/hours", "same hour"));
-  std::string all;
-  for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
-  EXPECT_EQ(ds.size(), 2u) << all;
+  EXPECT_EQ(ds.size(), 2u) << listed(ds);
 }
 
 // Arms ["plain", "plain"] (a copy-paste) linted ok: the measurement had the
@@ -236,9 +236,7 @@ TEST(Rules, DescriptionsAreTextsAndDatesExist) {
   EXPECT_TRUE(has(ds, "/slots/a/variants/0/schedule/from", "must be a date"));
   EXPECT_TRUE(has(ds, "/slots/a/variants/0/schedule/until", "must be a date"));
   EXPECT_TRUE(has(ds, "/slots/a/variants/1/schedule/until", "before from"));
-  std::string all;
-  for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
-  EXPECT_EQ(ds.size(), 5u) << all;
+  EXPECT_EQ(ds.size(), 5u) << listed(ds);
 }
 
 // "conversion" on a field measurement was read by nobody: an owner who wrote
@@ -284,9 +282,7 @@ TEST(Rules, ARepeatedKeyIsReported) {
   EXPECT_TRUE(has(ds, "/segments/rooms/profile.room", "given twice"));
   EXPECT_TRUE(has(ds, "/slots/a/variants/0/when", "given twice"));
   EXPECT_TRUE(has(ds, "/slots/a", "given twice"));
-  std::string all;
-  for (const auto& d : ds) all += d.pointer + ": " + d.message + "\n";
-  EXPECT_EQ(ds.size(), 4u) << all;
+  EXPECT_EQ(ds.size(), 4u) << listed(ds);
 }
 
 // An unknown segment or experiment is an error; an unknown group was not: a
