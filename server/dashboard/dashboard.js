@@ -1,12 +1,167 @@
 // The collector's dashboard: asks for the admin token, reads
 // GET /v1/results?site=S and draws each task's estimates per window with
 // uPlot, every point with its 95% interval as an error bar. Without uPlot
-// (npm ci not run) the same numbers still show as tables.
+// (npm ci not run) the same numbers still show as tables. In English or
+// Japanese (WORDS below).
 (function () {
   'use strict';
   var form = document.getElementById('login');
   var out = document.getElementById('results');
   var statusEl = document.getElementById('status');
+
+  // Every word the dashboard writes, in English and Japanese: a string, or a
+  // function of the values it takes (already formatted). The data keep their
+  // own names (task ids, arms, cell labels: the owner's, from the rules), and
+  // the collector's own text (its --label, the error it sends) is shown as sent.
+  var WORDS = {
+    en: {
+      title: 'Omotenashi: measurement results',
+      heading: 'Omotenashi results',
+      noteBefore: "Aggregates only: each visitor's report was randomized on their device. Every estimate carries a " +
+                  '95% interval (the bars); windows are released after they close and once they hold at least ',
+      noteAfter: ' reports.',
+      languages: 'Language',
+      site: 'Site', token: 'Admin token', show: 'Show results',
+      loading: 'Loading...',
+      wrongToken: 'Wrong token.',
+      error: function (status) { return 'Error ' + status; },
+      unreachable: function (message) { return 'Cannot reach the collector: ' + message; },
+      noUplot: 'Charts need uPlot: run `npm ci` in server/dashboard.',
+      summary: function (site, win, k) { return 'Site ' + site + ', current window ' + win + ', k = ' + k + '.'; },
+      noResults: function (site) {
+        return 'No results for site ' + site + ': the collector holds no reports for it (check the site id).';
+      },
+      kinds: {},
+      task: function (task, kind) { return task + ' (' + kind + ')'; },
+      armChart: 'Conversion rate by arm (95% intervals)', cellChart: 'Share by value (95% intervals)',
+      conversion: 'conversion', share: 'share', week: 'Week',
+      window: function (win) { return win; },
+      withDays: function (win, days) { return win + ' (' + days + ')'; },
+      tickWidth: 80,   // px a window's name needs under the x axis
+      released: function (win, n, eps, d, cfgs) {
+        return win + ': ' + n + ' reports, eps ' + eps + ', ' + d + ' cells, rules ' + cfgs;
+      },
+      withheld: function (win, reason) { return win + ': not released (' + reason + ')'; },
+      reasons: {},
+      armHeaders: ['arm', 'reports (est.)', 'conversion', '95% interval', 'lift vs holdout', '95% interval'],
+      cellHeaders: ['cell', 'count (est.)', 'share', '95% interval'],
+      range: function (low, high) { return low + ' to ' + high; },
+      points: function (x) { return x + ' pt'; },
+      pointsRange: function (low, high) { return low + ' pt to ' + high + ' pt'; },
+      noneClear: 'No arm differs clearly from the holdout in this week: every lift interval includes 0.',
+      clear: function (arm, verdict, lift, range) {
+        return arm + ' converts ' + verdict + ' than the holdout: ' + lift + ' (95% interval ' + range + ').';
+      },
+      between: ' ',    // between two sentences
+    },
+    ja: {
+      title: 'Omotenashi 計測結果',
+      heading: 'Omotenashi 計測結果',
+      noteBefore: '集計値のみを表示しています。各訪問者のレポートは、その方の端末上でランダム化されています。' +
+                  'すべての推定値に95%信頼区間（グラフの縦棒）を付けています。各週の結果は、その週が終わり、レポートが',
+      noteAfter: '件以上集まった時点で公開されます。',
+      languages: '表示言語',
+      site: 'サイト', token: '管理トークン', show: '結果を表示',
+      loading: '読み込んでいます…',
+      wrongToken: 'トークンが正しくありません。',
+      error: function (status) { return 'エラーが発生しました（' + status + '）。'; },
+      unreachable: function (message) { return 'コレクターに接続できません：' + message; },
+      noUplot: 'グラフを表示するには uPlot が必要です。server/dashboard で npm ci を実行してください。',
+      summary: function (site, win, k) { return 'サイト：' + site + '、現在の週：' + win + '、公開に必要なレポート数（k）：' + k + '件'; },
+      noResults: function (site) {
+        return 'サイト「' + site + '」の結果はありません。コレクターにはこのサイトのレポートがありません（サイトIDをご確認ください）。';
+      },
+      kinds: { experiment: '実験', field: 'プロフィール項目', unknown: '種類不明' },
+      task: function (task, kind) { return task + '（' + kind + '）'; },
+      armChart: 'パターン別のコンバージョン率（95%信頼区間）', cellChart: '値ごとの割合（95%信頼区間）',
+      conversion: 'コンバージョン率', share: '割合', week: '週',
+      window: function (win) {
+        var m = /^(\d{4})-W(\d{2})$/.exec(win);
+        return m ? m[1] + '年第' + (+m[2]) + '週' : win;
+      },
+      withDays: function (win, days) { return win + '（' + days + '）'; },
+      tickWidth: 100,
+      released: function (win, n, eps, d, cfgs) {
+        return win + '：レポート数 ' + n + '件、ε = ' + eps + '、区分数 ' + d + '、ルールのバージョン ' + cfgs;
+      },
+      withheld: function (win, reason) { return win + '：未公開です（' + reason + '）。'; },
+      reasons: { 'window still open': 'この週はまだ終わっていません', 'fewer than k reports': 'レポートがk件に達していません' },
+      armHeaders: ['パターン', 'レポート数（推定値）', 'コンバージョン率', '95%信頼区間', 'ホールドアウトとの差', '95%信頼区間'],
+      cellHeaders: ['区分', '件数（推定値）', '割合', '95%信頼区間'],
+      range: function (low, high) { return low + '～' + high; },
+      points: function (x) { return x + 'ポイント'; },
+      pointsRange: function (low, high) { return low + '～' + high + 'ポイント'; },
+      noneClear: 'この週は、ホールドアウトと明確な差のあるパターンはありません（どのパターンも、差の95%信頼区間に0が含まれています）。',
+      clear: function (arm, verdict, lift, range) {
+        return 'パターン「' + arm + '」は、ホールドアウトよりコンバージョン率が明確に' + (verdict === 'better' ? '高く' : '低く') +
+               'なっています。差は' + lift + '（95%信頼区間：' + range + '）です。';
+      },
+      between: '',
+    },
+  };
+
+  // The language: ?lang=en|ja when the owner chose one with the switch (the
+  // address keeps it over a reload; nothing is stored), else the first of the
+  // browser's languages the dashboard speaks, else English.
+  function chosenLanguage() {
+    var asked = new URLSearchParams(location.search).get('lang');
+    if (WORDS.hasOwnProperty(asked)) return asked;
+    var prefs = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en'];
+    for (var i = 0; i < prefs.length; i++) {
+      var primary = String(prefs[i]).toLowerCase().split('-')[0];
+      if (WORDS.hasOwnProperty(primary)) return primary;
+    }
+    return 'en';
+  }
+  var lang, T, fmt;
+  function number(options) { return new Intl.NumberFormat(lang, options).format; }
+  function setLanguage(l) {
+    lang = l;
+    T = WORDS[l];
+    fmt = {
+      count: number({ maximumFractionDigits: 0 }),
+      count1: number({ minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+      plain: number({ maximumFractionDigits: 6 }),
+      pct: number({ style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+      pct1: number({ style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+      signed: number({ minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'exceptZero' }),
+      // A window's days, Monday to Sunday (UTC, as the collector counts them).
+      days: new Intl.DateTimeFormat(l, { month: 'short', day: 'numeric', timeZone: 'UTC' }),
+    };
+    document.documentElement.lang = l;
+    document.title = T.title;
+    document.querySelectorAll('[data-t]').forEach(function (e) { e.textContent = T[e.getAttribute('data-t')]; });
+    var nav = document.getElementById('lang');
+    nav.setAttribute('aria-label', T.languages);
+    nav.querySelectorAll('a[data-lang]').forEach(function (a) {
+      if (a.getAttribute('data-lang') === l) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
+    });
+    showStatus(statusWords);
+    if (shown) render(shown);
+  }
+  // The switch changes the words in place (the token, only in this page's
+  // memory, and the results stay) and puts the choice in the address. A
+  // click that opens a new tab is left to the browser: that tab asks for the
+  // token again.
+  document.getElementById('lang').addEventListener('click', function (e) {
+    var a = e.target.closest('a[data-lang]');
+    if (!a || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    var params = new URLSearchParams(location.search);
+    params.set('lang', a.getAttribute('data-lang'));
+    history.replaceState(null, '', location.pathname + '?' + params);
+    setLanguage(a.getAttribute('data-lang'));
+  });
+
+  // The status line, kept as what to say (a key of WORDS with its values, or
+  // the collector's own text) so that the switch can say it again.
+  var statusWords = null;
+  function showStatus(words) {
+    statusWords = words;
+    if (!words) statusEl.textContent = '';
+    else if (words.text !== undefined) statusEl.textContent = words.text;
+    else statusEl.textContent = typeof T[words.key] === 'function' ? T[words.key].apply(null, words.args || []) : T[words.key];
+  }
   // Ten colours told apart at a glance (a region task has nine values), then
   // they repeat; "unset" (no value given) is always a neutral grey.
   var COLORS = ['#2457c5', '#d1495b', '#00798c', '#edae49', '#66a182', '#8d5a97', '#c05800', '#e377c2', '#17becf', '#7f6a00'];
@@ -39,8 +194,18 @@
     if (text !== undefined) e.textContent = text;
     return e;
   }
-  function pct(x) { return (100 * x).toFixed(2) + '%'; }
-  function signedPct(x) { return (x >= 0 ? '+' : '') + (100 * x).toFixed(2) + ' pt'; }
+  function pct(x) { return fmt.pct(x); }
+  function pctRange(low, high) { return T.range(pct(low), pct(high)); }
+  function points(x) { return T.points(fmt.signed(100 * x)); }
+  function pointsRange(low, high) { return T.pointsRange(fmt.signed(100 * low), fmt.signed(100 * high)); }
+  // "2026-W47" as the reader knows it, with its days: "2026-W47 (Nov 16 – 22)",
+  // "2026年第47週（11/16～11/22）".
+  function windowWithDays(win) {
+    var start = weekStart(win);
+    if (!start) return T.window(win);
+    var days = fmt.days.formatRange(new Date(start * 1000), new Date((start + 6 * 86400) * 1000));
+    return T.withDays(T.window(win), days);
+  }
 
   // Seconds since the epoch of the Monday starting ISO week "YYYY-Www".
   function weekStart(win) {
@@ -58,11 +223,10 @@
     var judged = arms.filter(function (a) { return a.verdict; });
     var clear = judged.filter(function (a) { return a.verdict !== 'unclear'; });
     if (!judged.length) return '';
-    if (!clear.length) return 'No arm differs clearly from the holdout in this week: every lift interval includes 0.';
+    if (!clear.length) return T.noneClear;
     return clear.map(function (a) {
-      return a.arm + ' converts ' + a.verdict + ' than the holdout: ' + signedPct(a.lift) + ' (95% interval ' +
-             signedPct(a.liftLow) + ' to ' + signedPct(a.liftHigh) + ').';
-    }).join(' ');
+      return T.clear(a.arm, a.verdict, points(a.lift), pointsRange(a.liftLow, a.liftHigh));
+    }).join(T.between);
   }
   // A table in its own box, which scrolls sideways when the table is wider
   // than the screen (the arms table on a phone) instead of the whole page.
@@ -86,9 +250,9 @@
   // need two points, and a task often has one released window).
   function chart(parent, title, wins, series, yLabel) {
     var xs = wins.map(weekStart);
-    function winAt(v) { var i = xs.indexOf(v); return i < 0 ? '' : wins[i]; }
+    function winAt(v) { var i = xs.indexOf(v); return i < 0 ? '' : T.window(wins[i]); }
     if (typeof uPlot === 'undefined') {
-      parent.appendChild(el('p', { class: 'meta' }, 'Charts need uPlot: run `npm ci` in server/dashboard.'));
+      parent.appendChild(el('p', { class: 'meta' }, T.noUplot));
       return;
     }
     var data = [xs];
@@ -108,14 +272,14 @@
           return [Math.max(0, lo - pad), Math.min(1, hi + pad)];
         } },
       },
-      // A label every few windows when they would not fit (about 80 px each).
+      // A label every few windows when they would not fit (tickWidth px each).
       axes: [{ splits: function (u) {
-                 var step = Math.ceil(xs.length * 80 * devicePixelRatio / Math.max(u.bbox.width, 1));
+                 var step = Math.ceil(xs.length * T.tickWidth * devicePixelRatio / Math.max(u.bbox.width, 1));
                  return xs.filter(function (x, i) { return i % step === 0; });
                },
                values: function (u, vals) { return vals.map(winAt); } },
-             { label: yLabel, size: 70, values: function (u, vals) { return vals.map(function (v) { return (100 * v).toFixed(1) + '%'; }); } }],
-      series: [{ label: 'Week', value: function (u, v) { return v == null ? '--' : winAt(v); } }],
+             { label: yLabel, size: 70, values: function (u, vals) { return vals.map(fmt.pct1); } }],
+      series: [{ label: T.week, value: function (u, v) { return v == null ? '--' : winAt(v); } }],
       hooks: { draw: [function (u) {
         // Each series side by side within its window (a forest plot), so
         // overlapping intervals stay readable, sharing at most 80 % of the
@@ -179,26 +343,26 @@
     }, 100);
   });
 
+  var shown = null;   // the results on the page, drawn again in the other language
   function render(body) {
     clearResults();
-    document.getElementById('k').textContent = body.k;
+    shown = body;
+    document.getElementById('k').textContent = fmt.count(body.k);
     // The label (--label) describes the collector's data, whatever the site
     // asked for: shown only above results, not for a site without any.
     if (body.label && (body.tasks || []).length) out.appendChild(el('p', { class: 'label', role: 'status' }, body.label));
-    out.appendChild(el('p', { class: 'meta' }, 'Site ' + body.site + ', current window ' + body.currentWindow +
-                                             ', k = ' + body.k + '.'));
+    out.appendChild(el('p', { class: 'meta' }, T.summary(body.site, T.window(body.currentWindow), fmt.count(body.k))));
     var byTask = {};
     var order = [];
     (body.tasks || []).forEach(function (t) {
       if (!byTask[t.task]) { byTask[t.task] = []; order.push(t.task); }
       byTask[t.task].push(t);
     });
-    if (!order.length) out.appendChild(el('p', { class: 'empty' }, 'No results for site ' + body.site +
-                                                        ': the collector holds no reports for it (check the site id).'));
+    if (!order.length) out.appendChild(el('p', { class: 'empty' }, T.noResults(body.site)));
     order.forEach(function (name) {
       var entries = byTask[name].sort(function (a, b) { return a.win < b.win ? -1 : 1; });
       var section = el('section');
-      section.appendChild(el('h2', null, name + ' (' + entries[0].kind + ')'));
+      section.appendChild(el('h2', null, T.task(name, T.kinds[entries[0].kind] || entries[0].kind)));
       var released = entries.filter(function (t) { return t.status === 'released'; });
       var withheld = entries.filter(function (t) { return t.status !== 'released'; });
       if (released.length) {
@@ -220,28 +384,27 @@
           });
           return s;
         });
-        chart(section, experiment ? 'Conversion rate by arm (95% intervals)' : 'Share by value (95% intervals)',
-              released.map(function (t) { return t.win; }), series, experiment ? 'conversion' : 'share');
+        chart(section, experiment ? T.armChart : T.cellChart,
+              released.map(function (t) { return t.win; }), series, experiment ? T.conversion : T.share);
         released.forEach(function (t) {
-          section.appendChild(el('p', { class: 'meta' }, t.win + ': ' + t.n + ' reports, eps ' + t.eps + ', ' + t.d +
-                                                       ' cells, rules ' + (t.cfgs || []).join(', ')));
+          section.appendChild(el('p', { class: 'meta' }, T.released(windowWithDays(t.win), fmt.count(t.n), fmt.plain(t.eps),
+                                                                  fmt.count(t.d), (t.cfgs || []).join(', '))));
           if (t.arms && t.arms.length) {
             var text = verdict(t.arms);
             if (text) section.appendChild(el('p', { class: 'verdict' }, text));
-            section.appendChild(table(['arm', 'reports (est.)', 'conversion', '95% interval', 'lift vs holdout', '95% interval'],
-              t.arms.map(function (a) {
-                return [a.arm, Math.round(a.reports).toString(), pct(a.rate), pct(a.low) + ' to ' + pct(a.high),
-                        a.lift === undefined ? '' : signedPct(a.lift),
-                        a.lift === undefined ? '' : signedPct(a.liftLow) + ' to ' + signedPct(a.liftHigh)];
-              })));
+            section.appendChild(table(T.armHeaders, t.arms.map(function (a) {
+              return [a.arm, fmt.count(a.reports), pct(a.rate), pctRange(a.low, a.high),
+                      a.lift === undefined ? '' : points(a.lift),
+                      a.lift === undefined ? '' : pointsRange(a.liftLow, a.liftHigh)];
+            })));
           }
-          section.appendChild(table(['cell', 'count (est.)', 'share', '95% interval'], t.cells.map(function (c) {
-            return [c.label, c.count.toFixed(1), pct(c.share), pct(c.low) + ' to ' + pct(c.high)];
+          section.appendChild(table(T.cellHeaders, t.cells.map(function (c) {
+            return [c.label, fmt.count1(c.count), pct(c.share), pctRange(c.low, c.high)];
           })));
         });
       }
       withheld.forEach(function (t) {
-        section.appendChild(el('p', { class: 'withheld' }, t.win + ': not released (' + t.reason + ')'));
+        section.appendChild(el('p', { class: 'withheld' }, T.withheld(windowWithDays(t.win), T.reasons[t.reason] || t.reason)));
       });
       out.appendChild(section);
     });
@@ -251,6 +414,7 @@
     plots.forEach(function (u) { u.destroy(); });
     plots = [];
     out.textContent = '';
+    shown = null;
   }
 
   var loads = 0;
@@ -258,7 +422,7 @@
     var site = document.getElementById('site').value.trim();
     var token = document.getElementById('token').value.trim();
     sessionStorage.setItem('omotenashi.site', site);
-    statusEl.textContent = 'Loading...';
+    showStatus({ key: 'loading' });
     var seq = ++loads;   // a later load (another link, a second click) wins over this one
     fetch('/v1/results?site=' + encodeURIComponent(site), { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' })
       .then(function (res) {
@@ -266,15 +430,20 @@
       })
       .then(function (r) {
         if (seq !== loads) return;
-        if (r.status === 401) { statusEl.textContent = 'Wrong token.'; clearResults(); return; }
+        if (r.status === 401) { showStatus({ key: 'wrongToken' }); clearResults(); return; }
         // An error (a bad site id, say) clears the results: they were the previous site's.
-        if (r.status !== 200) { statusEl.textContent = (r.body && r.body.error) || ('Error ' + r.status); clearResults(); return; }
-        statusEl.textContent = '';
+        if (r.status !== 200) {
+          showStatus(r.body && r.body.error ? { text: r.body.error } : { key: 'error', args: [r.status] });
+          clearResults();
+          return;
+        }
+        showStatus(null);
         render(r.body);
       })
-      .catch(function (e) { if (seq === loads) statusEl.textContent = 'Cannot reach the collector: ' + e.message; });
+      .catch(function (e) { if (seq === loads) showStatus({ key: 'unreachable', args: [e.message] }); });
   }
 
+  setLanguage(chosenLanguage());
   form.addEventListener('submit', function (e) { e.preventDefault(); load(); });
   window.addEventListener('hashchange', function () { if (readLink()) load(); });
   if (fromLink) load();
