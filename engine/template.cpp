@@ -32,7 +32,18 @@ std::string pathProblem(const std::vector<std::string>& path, const std::vector<
   bool known = false;
   for (const char* r : roots) known = known || path[0] == r;
   if (!known) return "must start with profile., context., behavior. or session.";
-  if (!kAuthoringChecks || path[0] != "profile" || path.size() < 2) return "";
+  if (!kAuthoringChecks || path.size() < 2) return "";
+  if (path[0] != "profile") {
+    // The attributes the engine builds under each root (docs/rules.md, "Attributes").
+    static const char* const kBuilt[] = {
+        " hour minute weekday date month season device language path referrer consent region ",
+        " views dwell categoryViews categoryDwell cart cartCount cartIdleSeconds purchases purchasedCategories "
+        "purchaseCount daysSinceLastPurchase hoursSinceLastPurchase visits focus focusDwell focusCategory ",
+        " pageViews cartViews seconds isFirstVisit "};
+    const char* built = kBuilt[path[0] == "context" ? 0 : path[0] == "behavior" ? 1 : 2];
+    if (std::string(built).find(" " + path[1] + " ") != std::string::npos) return "";
+    return "unknown attribute \"" + path[0] + "." + path[1] + "\" (docs/rules.md lists them)";
+  }
   std::string list;
   for (const auto& f : fields) {
     if (f == path[1]) return "";

@@ -166,6 +166,24 @@ TEST(Rules, ConditionsAndTemplatesReadOnlyDeclaredFields) {
   EXPECT_EQ(ds.size(), 5u) << listed(ds);
 }
 
+// A typo below the root ("behavior.hoursSincePurchase", "session.isFirstvisit")
+// read an attribute the engine never builds: the condition never held and the
+// placeholder was always empty, and lint said ok.
+TEST(Rules, ConditionsAndTemplatesReadOnlyAttributesTheEngineBuilds) {
+  auto ds = problems(R"({"version": 1, "site": "s",
+    "segments": {"late": {"behavior.hoursSincePurchase": {"$lt": 72}}},
+    "slots": {"a": {"variants": [
+      {"id": "v", "when": {"session.isFirstvisit": true, "context.regoin": "kanto"}, "text": "Hi {{behavior.focuss}}"},
+      {"id": "w", "when": {"behavior.views.sofa": {"$gt": 1}, "context.season": "winter", "session.seconds": {"$gt": 5},
+                           "behavior.hoursSinceLastPurchase": {"$lt": 72}},
+       "text": "{{behavior.focus}} {{context.device}} {{behavior.categoryDwell.beds}}"}]}}})");
+  EXPECT_TRUE(has(ds, "/segments/late/behavior.hoursSincePurchase", "unknown attribute \"behavior.hoursSincePurchase\""));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/when/session.isFirstvisit", "unknown attribute \"session.isFirstvisit\""));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/when/context.regoin", "unknown attribute"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/text", "placeholder {{behavior.focuss}}: unknown attribute"));
+  EXPECT_EQ(ds.size(), 4u) << listed(ds);
+}
+
 // The message said field names are letters, digits, - and _, but a dot was
 // taken: "delivery.region" was declared and stored, yet no condition or
 // template could read it (profile.delivery.region is the path delivery ->
