@@ -80,7 +80,8 @@ int run(int argc, char** argv) {
       opt.token = v;
     } else if (a == "--label") {
       // Shown on the dashboard above the results, e.g. "SIMULATED traffic".
-      if (v.size() > 200) return usage("--label: at most 200 characters");
+      const size_t chars = codePoints(v);
+      if (chars == std::string::npos || chars > 200) return usage("--label: at most 200 characters of UTF-8 text");
       opt.label = v;
     } else if (a == "--k") {
       if (!parseInt(v, 1, 1000000000, &n)) return usage("--k: must be an integer from 1 to 1000000000");

@@ -105,6 +105,10 @@ TEST(Cli, BadInputGetsOneLineAndNonZeroExit) {
       {"decide --rules " + kRules + " --context " + ctx + " --profile " + good + " --slot nowhere", "no slot named"},
       {"decide --rules " + kRules + " --context " + ctx + " --now tomorrow", "--now takes"},
       {"decide --rules " + write("r.json", "{}") + " --context " + ctx, "/version"},
+      {"serve --label " + std::string(201, 'x'), "--label: at most 200 characters"},
+      {"serve --label \"$(printf 'a\\377b')\" --port x", "--label: at most 200 characters of UTF-8 text"},
+      // 100 characters of Japanese (300 bytes) is a label: the next option is the error.
+      {"serve --label " + [] { std::string s; for (int i = 0; i < 100; ++i) s += "あ"; return s; }() + " --port x", "--port: must be an integer"},
   };
   for (const auto& [args, expect] : cases) {
     Result r = run(args);
