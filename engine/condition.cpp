@@ -1,6 +1,7 @@
 #include "condition.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "jsvalue.h"
 #include "jsregex.h"
@@ -93,6 +94,34 @@ struct Compiler {
     if (diags) diags->error(ptr, msg);
   }
 
+  // A context attribute with a fixed set of values (docs/rules.md,
+  // "Attributes") compared with a value it never takes. An authoring check.
+  void checkValues(const std::vector<std::string>& path, const Json& v, const std::string& p) {
+    if (path.size() != 2 || path[0] != "context") return;
+    const char* allowed = path[1] == "device"     ? " mobile tablet desktop "
+                          : path[1] == "consent"  ? " pending granted denied "
+                          : path[1] == "referrer" ? " none internal search social other "
+                          : path[1] == "season"   ? " winter spring summer autumn "
+                                                  : nullptr;
+    if (!allowed) return;
+    auto check = [&](const Json& x, const std::string& at) {
+      if (x.is_string() && std::string(allowed).find(" " + x.get<std::string>() + " ") == std::string::npos)
+        error(at, "\"" + x.get<std::string>() + "\" is not a value of context." + path[1] + " (" +
+                      std::string(allowed + 1, std::strlen(allowed) - 2) + ")");
+    };
+    check(v, p);
+    if (!v.is_object()) return;
+    for (const char* op : {"$eq", "$ne", "$in", "$nin"}) {
+      auto it = v.find(op);
+      if (it == v.end()) continue;
+      const std::string at = pointerJoin(p, op);
+      if (it->is_array())
+        for (size_t i = 0; i < it->size(); ++i) check((*it)[i], pointerJoin(at, i));
+      else
+        check(*it, at);
+    }
+  }
+
   ConditionNode cond(const Json& c, const std::string& ptr, int depth) {
     ConditionNode node;
     if (depth > 64) {
@@ -134,6 +163,7 @@ struct Compiler {
           paths->push_back(k);
           std::string why = fields ? pathProblem(e.path, *fields) : "";
           if (!why.empty()) error(p, why);
+          if (fields) checkValues(e.path, v, p);
         }
         e.value = value(v, p, false, depth + 1);
       }

@@ -184,6 +184,22 @@ TEST(Rules, ConditionsAndTemplatesReadOnlyAttributesTheEngineBuilds) {
   EXPECT_EQ(ds.size(), 4u) << listed(ds);
 }
 
+// A context attribute with a fixed set of values compared with another value
+// ("phone" for mobile, "granded") never held, and lint said ok.
+TEST(Rules, ContextValuesAreOnesTheEngineGives) {
+  auto ds = problems(R"({"version": 1, "site": "s",
+    "segments": {"phones": {"context.device": "phone"}},
+    "slots": {"a": {"variants": [
+      {"id": "v", "when": {"context.consent": {"$eq": "granded"}, "context.season": {"$in": ["winter", "fall"]}}, "text": "t"},
+      {"id": "w", "when": {"context.referrer": {"$nin": ["search", "ads"]}, "context.device": {"$in": ["mobile", "tablet"]},
+                           "context.season": "autumn", "context.path": "/x"}, "text": "t"}]}}})");
+  EXPECT_TRUE(has(ds, "/segments/phones/context.device", "\"phone\" is not a value of context.device (mobile tablet desktop)"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/when/context.consent/$eq", "\"granded\" is not a value of context.consent"));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/0/when/context.season/$in/1", "\"fall\""));
+  EXPECT_TRUE(has(ds, "/slots/a/variants/1/when/context.referrer/$nin/1", "\"ads\""));
+  EXPECT_EQ(ds.size(), 4u) << listed(ds);
+}
+
 // The message said field names are letters, digits, - and _, but a dot was
 // taken: "delivery.region" was declared and stored, yet no condition or
 // template could read it (profile.delivery.region is the path delivery ->
