@@ -163,7 +163,7 @@ struct Compiler {
           paths->push_back(k);
           std::string why = fields ? pathProblem(e.path, *fields) : "";
           if (!why.empty()) error(p, why);
-          if (fields) checkValues(e.path, v, p);
+          if (kAuthoringChecks && fields) checkValues(e.path, v, p);
         }
         e.value = value(v, p, false, depth + 1);
       }
