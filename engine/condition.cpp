@@ -1,7 +1,6 @@
 #include "condition.h"
 
 #include <cmath>
-#include <cstring>
 
 #include "jsvalue.h"
 #include "jsregex.h"
@@ -88,6 +87,7 @@ struct Compiler {
   std::vector<std::string>* paths;
   const std::vector<std::string>* fields;
   const SavedGroups* groups;
+  const SavedGroups* choices;
   int inElement = 0;  // inside an $elemMatch: keys are the element's, not attributes
 
   void error(const std::string& ptr, const std::string& msg) {
@@ -95,19 +95,29 @@ struct Compiler {
   }
 
   // A context attribute with a fixed set of values (docs/rules.md,
-  // "Attributes") compared with a value it never takes. An authoring check.
+  // "Attributes"), or a choice field, compared with a value it never takes.
+  // An authoring check.
   void checkValues(const std::vector<std::string>& path, const Json& v, const std::string& p) {
-    if (path.size() != 2 || path[0] != "context") return;
-    const char* allowed = path[1] == "device"     ? " mobile tablet desktop "
-                          : path[1] == "consent"  ? " pending granted denied "
-                          : path[1] == "referrer" ? " none internal search social other "
-                          : path[1] == "season"   ? " winter spring summer autumn "
-                                                  : nullptr;
-    if (!allowed) return;
+    if (path.size() != 2) return;
+    std::string allowed;
+    if (path[0] == "context") {
+      allowed = path[1] == "device"     ? " mobile tablet desktop "
+                : path[1] == "consent"  ? " pending granted denied "
+                : path[1] == "referrer" ? " none internal search social other "
+                : path[1] == "season"   ? " winter spring summer autumn "
+                                        : "";
+    } else if (path[0] == "profile" && choices) {
+      auto c = choices->find(path[1]);
+      if (c != choices->end()) {
+        for (const auto& x : c->second) allowed += " " + x.get<std::string>();
+        allowed += ' ';
+      }
+    }
+    if (allowed.empty()) return;
     auto check = [&](const Json& x, const std::string& at) {
-      if (x.is_string() && std::string(allowed).find(" " + x.get<std::string>() + " ") == std::string::npos)
-        error(at, "\"" + x.get<std::string>() + "\" is not a value of context." + path[1] + " (" +
-                      std::string(allowed + 1, std::strlen(allowed) - 2) + ")");
+      if (x.is_string() && allowed.find(" " + x.get<std::string>() + " ") == std::string::npos)
+        error(at, "\"" + x.get<std::string>() + "\" is not a value of " + path[0] + "." + path[1] + " (" +
+                      allowed.substr(1, allowed.size() - 2) + ")");
     };
     check(v, p);
     if (!v.is_object()) return;
@@ -456,9 +466,10 @@ Condition::Condition(Condition&&) noexcept = default;
 Condition& Condition::operator=(Condition&&) noexcept = default;
 
 Condition Condition::compile(const Json& condition, Diagnostics* diags, const std::string& pointer,
-                             const std::vector<std::string>* fields, const SavedGroups* groups) {
+                             const std::vector<std::string>* fields, const SavedGroups* groups,
+                             const SavedGroups* choices) {
   Condition c;
-  Compiler comp{diags, &c.paths_, fields, groups};
+  Compiler comp{diags, &c.paths_, fields, groups, choices};
   c.root_ = std::make_unique<ConditionNode>(comp.cond(condition, pointer, 0));
   if (condition.is_object())
     for (auto it = condition.begin(); it != condition.end(); ++it)

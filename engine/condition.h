@@ -33,10 +33,11 @@ class Condition {
   // exactly as GrowthBook would, so `diags` may be null for lenient use.
   // With `fields` (the declared profile fields), every attribute path is
   // also checked as templates check theirs (pathProblem in template.h); with
-  // `groups`, every $inGroup / $notInGroup must name one of them.
+  // `groups`, every $inGroup / $notInGroup must name one of them; with
+  // `choices` (a choice field -> its values), a value compared with it must be one.
   static Condition compile(const Json& condition, Diagnostics* diags = nullptr,
                            const std::string& pointer = "", const std::vector<std::string>* fields = nullptr,
-                           const SavedGroups* groups = nullptr);
+                           const SavedGroups* groups = nullptr, const SavedGroups* choices = nullptr);
 
   bool eval(const Json& attributes, const SavedGroups& groups) const;
   bool eval(const Json& attributes) const;

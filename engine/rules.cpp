@@ -233,7 +233,7 @@ void addText(std::string* fallback, std::vector<std::pair<std::string, std::stri
 }
 
 void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnostics* d, const Fields& fields,
-                    const SavedGroups& groups, Variant* v) {
+                    const SavedGroups& groups, const SavedGroups& choices, Variant* v) {
   Obj o(j, ptr, d,
         {"id", "kind", "priority", "when", "segments", "text", "image", "items", "maxItems", "item", "channel",
          "schedule", "cap", "experiment", "why"});
@@ -246,7 +246,8 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
   int64_t pr = 0;
   if (o.integer("priority", &pr, -1000000, 1000000)) v->priority = static_cast<int>(pr);
   if (const Json* w = o.get("when")) v->when = Condition::compile(*w, d, o.at("when"), kAuthoringChecks ? &fields : nullptr,
-                                                            kAuthoringChecks ? &groups : nullptr);
+                                                            kAuthoringChecks ? &groups : nullptr,
+                                                            kAuthoringChecks ? &choices : nullptr);
   o.strings("segments", &v->segments, 32);
   localized(o, "text", 2000, d, v, fields, [](Variant* v, Diagnostics* d, const std::string& lang,
                                               const std::string& text, const std::string& p, const Fields& fields) {
@@ -476,13 +477,23 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
       }
   }
 
+  // Each choice field's values, for lint: a condition comparing it with another value never holds.
+  SavedGroups choices;
+  if (kAuthoringChecks)
+    for (const auto& [name, fs] : rs->fields)
+      if (fs.type == FieldSchema::Choice) {
+        Json& values = choices[name] = Json::array();
+        for (const auto& x : fs.values) values.push_back(x);
+      }
+
   if (const Json* s = top.get("segments")) {
     if (!s->is_object()) d->error("/segments", "must be an object of name -> condition");
     else
       for (auto it = s->begin(); it != s->end(); ++it)
         rs->segments[it.key()] =
             Condition::compile(it.value(), d, pointerJoin("/segments", it.key()),
-                               kAuthoringChecks ? &rs->fieldOrder : nullptr, kAuthoringChecks ? &rs->groups : nullptr);
+                               kAuthoringChecks ? &rs->fieldOrder : nullptr, kAuthoringChecks ? &rs->groups : nullptr,
+                               kAuthoringChecks ? &choices : nullptr);
   }
 
   if (const Json* e = top.get("experiments")) {
@@ -551,7 +562,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         if (vs && vs->is_array()) {
           for (size_t i = 0; i < vs->size(); ++i) {
             Variant v;
-            compileVariant((*vs)[i], pointerJoin(so.at("variants"), i), i, d, rs->fieldOrder, rs->groups, &v);
+            compileVariant((*vs)[i], pointerJoin(so.at("variants"), i), i, d, rs->fieldOrder, rs->groups, choices, &v);
             for (const auto& prev : slot.variants)
               if (!v.id.empty() && prev.id == v.id)
                 d->error(pointerJoin(pointerJoin(so.at("variants"), i), "id"), "duplicate variant id \"" + v.id + "\"");

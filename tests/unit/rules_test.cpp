@@ -198,6 +198,14 @@ TEST(Rules, ContextValuesAreOnesTheEngineGives) {
   EXPECT_TRUE(has(ds, "/slots/a/variants/0/when/context.season/$in/1", "\"fall\""));
   EXPECT_TRUE(has(ds, "/slots/a/variants/1/when/context.referrer/$nin/1", "\"ads\""));
   EXPECT_EQ(ds.size(), 4u) << listed(ds);
+  // The same for a choice field: "dgo" is none of the declared values.
+  ds = problems(R"({"version": 1, "site": "s",
+    "profile": {"fields": {"pet": {"type": "choice", "values": ["dog", "cat"]}, "name": {"type": "text"}}},
+    "segments": {"dogs": {"profile.pet": "dgo"}},
+    "slots": {"a": {"variants": [{"id": "v", "when": {"profile.pet": {"$in": ["cat", "dog"]}, "profile.name": "Rex"},
+                                  "text": "t"}]}}})");
+  EXPECT_TRUE(has(ds, "/segments/dogs/profile.pet", "\"dgo\" is not a value of profile.pet (dog cat)"));
+  EXPECT_EQ(ds.size(), 1u) << listed(ds);
 }
 
 // The message said field names are letters, digits, - and _, but a dot was
