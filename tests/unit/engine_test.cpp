@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "engine.h"
+#include "template.h"
 #include "test_util.h"
 
 using namespace omo;
@@ -90,6 +91,24 @@ TEST(Engine, AStoredNameWithBidiControlsIsKeptButNotShown) {
     EXPECT_EQ(d.toJson().dump().find("\u202e"), std::string::npos) << d.toJson().dump();
     EXPECT_EQ(d.toJson().dump().find("\xE2\x80\xAE"), std::string::npos) << d.toJson().dump();
   }
+}
+
+// Lint's list of the attributes the engine builds (pathProblem) holds every
+// attribute the engine does build: one added to the engine and not to the
+// list would make lint refuse rules that read it.
+TEST(Engine, LintKnowsEveryAttributeTheEngineBuilds) {
+  auto e = demo();
+  std::string err;
+  for (const char* s : {R"({"type": "dwell", "sku": "cat-tower", "seconds": 30})", R"({"type": "add_to_cart", "sku": "dog-leash"})",
+                        R"({"type": "purchase", "sku": "cat-tower"})", R"({"type": "add_to_cart", "sku": "cat-food-tuna"})"})
+    ASSERT_TRUE(e->track(J(s), kMonday1pm, &err)) << err;
+  const Json a = e->attributes(kMonday1pm);
+  int checked = 0;
+  for (const char* root : {"context", "behavior", "session"})
+    for (auto it = a[root].begin(); it != a[root].end(); ++it, ++checked)
+      EXPECT_EQ(pathProblem({root, it.key()}, {}), "") << root << "." << it.key();
+  EXPECT_GE(checked, 30);
+  EXPECT_NE(pathProblem({"behavior", "hoursSincePurchase"}, {}), "");
 }
 
 TEST(Engine, BadSignalsNameTheField) {
