@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "context.h"
 #include "jsvalue.h"
 #include "jsregex.h"
 #include "template.h"
@@ -85,9 +86,7 @@ namespace {
 struct Compiler {
   Diagnostics* diags;
   std::vector<std::string>* paths;
-  const std::vector<std::string>* fields;
-  const SavedGroups* groups;
-  const SavedGroups* choices;
+  const Declared* declared;  // lint's checks, when given
   int inElement = 0;  // inside an $elemMatch: keys are the element's, not attributes
 
   void error(const std::string& ptr, const std::string& msg) {
@@ -101,21 +100,21 @@ struct Compiler {
     if (path.size() != 2) return;
     std::string allowed;
     if (path[0] == "context") {
-      allowed = path[1] == "device"     ? " mobile tablet desktop "
-                : path[1] == "consent"  ? " pending granted denied "
-                : path[1] == "referrer" ? " none internal search social other "
-                : path[1] == "season"   ? " winter spring summer autumn "
-                                        : "";
-    } else if (path[0] == "profile" && choices) {
-      auto c = choices->find(path[1]);
-      if (c != choices->end()) {
+      allowed = path[1] == "device"     ? kDevices
+                : path[1] == "consent"  ? kConsents
+                : path[1] == "referrer" ? kReferrers
+                : path[1] == "season"   ? kSeasons
+                                        : std::string_view();
+    } else if (path[0] == "profile") {
+      auto c = declared->choices.find(path[1]);
+      if (c != declared->choices.end()) {
         for (const auto& x : c->second) allowed += " " + x.get<std::string>();
         allowed += ' ';
       }
     }
     if (allowed.empty()) return;
     auto check = [&](const Json& x, const std::string& at) {
-      if (x.is_string() && allowed.find(" " + x.get<std::string>() + " ") == std::string::npos)
+      if (x.is_string() && !oneOf(allowed, x.get<std::string>()))
         error(at, "\"" + x.get<std::string>() + "\" is not a value of " + path[0] + "." + path[1] + " (" +
                       allowed.substr(1, allowed.size() - 2) + ")");
     };
@@ -171,9 +170,11 @@ struct Compiler {
         }
         if (!inElement) {
           paths->push_back(k);
-          std::string why = fields ? pathProblem(e.path, *fields) : "";
-          if (!why.empty()) error(p, why);
-          if (kAuthoringChecks && fields) checkValues(e.path, v, p);
+          if (kAuthoringChecks && declared) {
+            std::string why = pathProblem(e.path, declared->fields);
+            if (!why.empty()) error(p, why);
+            checkValues(e.path, v, p);
+          }
         }
         e.value = value(v, p, false, depth + 1);
       }
@@ -233,7 +234,8 @@ struct Compiler {
       case Op::InGroup: case Op::NotInGroup:
         if (!expected.is_string()) error(ptr, name + " needs a group id");
         n.text = js::toString(expected);
-        if (groups && expected.is_string() && !groups->count(n.text)) error(ptr, "unknown group \"" + n.text + "\"");
+        if (kAuthoringChecks && declared && expected.is_string() && !declared->groups.count(n.text))
+          error(ptr, "unknown group \"" + n.text + "\"");
         break;
       case Op::Not:
       case Op::Size:
@@ -466,10 +468,9 @@ Condition::Condition(Condition&&) noexcept = default;
 Condition& Condition::operator=(Condition&&) noexcept = default;
 
 Condition Condition::compile(const Json& condition, Diagnostics* diags, const std::string& pointer,
-                             const std::vector<std::string>* fields, const SavedGroups* groups,
-                             const SavedGroups* choices) {
+                             const Declared* declared) {
   Condition c;
-  Compiler comp{diags, &c.paths_, fields, groups, choices};
+  Compiler comp{diags, &c.paths_, declared};
   c.root_ = std::make_unique<ConditionNode>(comp.cond(condition, pointer, 0));
   if (condition.is_object())
     for (auto it = condition.begin(); it != condition.end(); ++it)

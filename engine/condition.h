@@ -18,6 +18,15 @@ using SavedGroups = std::map<std::string, Json, std::less<>>;
 
 struct ConditionNode;  // private to condition.cpp
 
+// What a rules document declares, for lint's checks of its conditions
+// (kAuthoringChecks): the profile fields, the saved groups, and each choice
+// field's values (field -> array of values).
+struct Declared {
+  const std::vector<std::string>& fields;
+  const SavedGroups& groups;
+  const SavedGroups& choices;
+};
+
 class Condition {
  public:
   Condition();  // the empty condition: always true
@@ -31,13 +40,12 @@ class Condition {
   // operator, invalid regex, $in without an array, non-object condition) is
   // reported in `diags` at `pointer`; the compiled condition still evaluates
   // exactly as GrowthBook would, so `diags` may be null for lenient use.
-  // With `fields` (the declared profile fields), every attribute path is
-  // also checked as templates check theirs (pathProblem in template.h); with
-  // `groups`, every $inGroup / $notInGroup must name one of them; with
-  // `choices` (a choice field -> its values), a value compared with it must be one.
+  // With `declared`, every attribute path is also checked as templates check
+  // theirs (pathProblem in template.h), every $inGroup / $notInGroup must
+  // name a declared group, and a value compared with a choice field must be
+  // one of its values.
   static Condition compile(const Json& condition, Diagnostics* diags = nullptr,
-                           const std::string& pointer = "", const std::vector<std::string>* fields = nullptr,
-                           const SavedGroups* groups = nullptr, const SavedGroups* choices = nullptr);
+                           const std::string& pointer = "", const Declared* declared = nullptr);
 
   bool eval(const Json& attributes, const SavedGroups& groups) const;
   bool eval(const Json& attributes) const;

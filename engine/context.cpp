@@ -55,6 +55,10 @@ bool readString(const Json& j, const char* key, std::string* out, std::string* e
 
 }  // namespace
 
+bool oneOf(std::string_view words, const std::string& word) {
+  return !word.empty() && word.find(' ') == std::string::npos && words.find(" " + word + " ") != std::string_view::npos;
+}
+
 bool Context::fromJson(const Json& j, Context* out, std::string* error) {
   if (!j.is_object()) {
     *error = "context must be an object";
@@ -78,16 +82,15 @@ bool Context::fromJson(const Json& j, Context* out, std::string* error) {
       !readString(j, "region", &c.region, error, 64) || !readString(j, "timeZone", &c.timeZone, error, 64) ||
       !readString(j, "consent", &c.consent, error, 16))
     return false;
-  if (c.consent != "granted" && c.consent != "pending" && c.consent != "denied") {
+  if (!oneOf(kConsents, c.consent)) {
     *error = "context.consent must be granted, pending or denied";
     return false;
   }
-  if (c.device != "mobile" && c.device != "tablet" && c.device != "desktop") {
+  if (!oneOf(kDevices, c.device)) {
     *error = "context.device must be mobile, tablet or desktop";
     return false;
   }
-  if (c.referrer != "none" && c.referrer != "internal" && c.referrer != "search" && c.referrer != "social" &&
-      c.referrer != "other") {
+  if (!oneOf(kReferrers, c.referrer)) {
     *error = "context.referrer must be none, internal, search, social or other";
     return false;
   }

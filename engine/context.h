@@ -4,10 +4,21 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "json.h"
 
 namespace omo {
+
+// The values of the context attributes that have a fixed set: words with a
+// space on each side, for oneOf(). Context::fromJson accepts only these, and
+// lint refuses a condition comparing an attribute with another value.
+constexpr std::string_view kDevices = " mobile tablet desktop ";
+constexpr std::string_view kConsents = " pending granted denied ";
+constexpr std::string_view kReferrers = " none internal search social other ";
+constexpr std::string_view kSeasons = " winter spring summer autumn ";
+// Whether `word` is one of `words`, written as above.
+bool oneOf(std::string_view words, const std::string& word);
 
 struct Context {
   int tzOffsetMinutes = 0;   // minutes east of UTC (JST is +540); JS: -getTimezoneOffset()

@@ -232,8 +232,9 @@ void addText(std::string* fallback, std::vector<std::pair<std::string, std::stri
   if (!lang.empty()) byLanguage->emplace_back(lang, text);
 }
 
-void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnostics* d, const Fields& fields,
-                    const SavedGroups& groups, const SavedGroups& choices, Variant* v) {
+void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnostics* d, const Declared& declared,
+                    Variant* v) {
+  const Fields& fields = declared.fields;
   Obj o(j, ptr, d,
         {"id", "kind", "priority", "when", "segments", "text", "image", "items", "maxItems", "item", "channel",
          "schedule", "cap", "experiment", "why"});
@@ -245,9 +246,7 @@ void compileVariant(const Json& j, const std::string& ptr, size_t order, Diagnos
     d->error(o.at("kind"), "must be content, offer or action");
   int64_t pr = 0;
   if (o.integer("priority", &pr, -1000000, 1000000)) v->priority = static_cast<int>(pr);
-  if (const Json* w = o.get("when")) v->when = Condition::compile(*w, d, o.at("when"), kAuthoringChecks ? &fields : nullptr,
-                                                            kAuthoringChecks ? &groups : nullptr,
-                                                            kAuthoringChecks ? &choices : nullptr);
+  if (const Json* w = o.get("when")) v->when = Condition::compile(*w, d, o.at("when"), kAuthoringChecks ? &declared : nullptr);
   o.strings("segments", &v->segments, 32);
   localized(o, "text", 2000, d, v, fields, [](Variant* v, Diagnostics* d, const std::string& lang,
                                               const std::string& text, const std::string& p, const Fields& fields) {
@@ -485,15 +484,14 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         Json& values = choices[name] = Json::array();
         for (const auto& x : fs.values) values.push_back(x);
       }
+  const Declared declared{rs->fieldOrder, rs->groups, choices};
 
   if (const Json* s = top.get("segments")) {
     if (!s->is_object()) d->error("/segments", "must be an object of name -> condition");
     else
       for (auto it = s->begin(); it != s->end(); ++it)
         rs->segments[it.key()] =
-            Condition::compile(it.value(), d, pointerJoin("/segments", it.key()),
-                               kAuthoringChecks ? &rs->fieldOrder : nullptr, kAuthoringChecks ? &rs->groups : nullptr,
-                               kAuthoringChecks ? &choices : nullptr);
+            Condition::compile(it.value(), d, pointerJoin("/segments", it.key()), kAuthoringChecks ? &declared : nullptr);
   }
 
   if (const Json* e = top.get("experiments")) {
@@ -562,7 +560,7 @@ Shared<const Ruleset> Ruleset::compile(const Json& doc, Diagnostics* d) {
         if (vs && vs->is_array()) {
           for (size_t i = 0; i < vs->size(); ++i) {
             Variant v;
-            compileVariant((*vs)[i], pointerJoin(so.at("variants"), i), i, d, rs->fieldOrder, rs->groups, choices, &v);
+            compileVariant((*vs)[i], pointerJoin(so.at("variants"), i), i, d, declared, &v);
             for (const auto& prev : slot.variants)
               if (!v.id.empty() && prev.id == v.id)
                 d->error(pointerJoin(pointerJoin(so.at("variants"), i), "id"), "duplicate variant id \"" + v.id + "\"");

@@ -1,5 +1,6 @@
 #include "template.h"
 
+#include "context.h"
 #include "jsvalue.h"
 
 namespace omo {
@@ -41,7 +42,7 @@ std::string pathProblem(const std::vector<std::string>& path, const std::vector<
         "purchaseCount daysSinceLastPurchase hoursSinceLastPurchase visits focus focusDwell focusCategory ",
         " pageViews cartViews seconds isFirstVisit "};
     const char* built = kBuilt[path[0] == "context" ? 0 : path[0] == "behavior" ? 1 : 2];
-    if (std::string(built).find(" " + path[1] + " ") != std::string::npos) return "";
+    if (oneOf(built, path[1])) return "";
     return "unknown attribute \"" + path[0] + "." + path[1] + "\" (docs/rules.md lists them)";
   }
   std::string list;

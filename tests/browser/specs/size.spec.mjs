@@ -1,5 +1,5 @@
 // The size budget of the release bundle: omotenashi.js + omotenashi.wasm,
-// gzipped. Issue 3 asks for at most 60 KB; the bundle measures 81,710 B
+// gzipped. Issue 3 asks for at most 60 KB; the bundle measures 81,767 B
 // (docs/benchmarks.md, "Browser bundle", with where the bytes go). Until it
 // fits, this budget is a ratchet at the measured size plus ~2%: the test
 // fails when the bundle grows. Lower it with every size win; 60 KB remains
